@@ -1,0 +1,62 @@
+"""The `hadath` command: one entry point for every stage.
+
+Exit codes: 0 ok, 1 failure, 2 bad input or usage. Errors are one line on stderr,
+never a traceback (set HADATH_LOG_LEVEL=DEBUG to see the traceback of unexpected errors).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Callable
+
+from etl import logs
+from etl.errors import HadathError
+
+LOGGER = logging.getLogger("hadath")
+
+# Subcommand name -> module under etl.commands exposing `add_arguments(parser)` and `run(args) -> int`.
+COMMANDS: dict[str, str] = {
+    "db": "Database: upgrade (apply migrations), status (which database, applied migrations), stop.",
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # usage errors: one line, exit 2
+        self.exit(2, f"hadath: error: {message} (see `hadath {self.prog.split()[-1]} --help`)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="hadath", description="Arabic Syrian news -> ACLED-compatible conflict events.")
+    parser.add_argument("--log-level", default=None, help="DEBUG, INFO (default), WARNING")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for name, summary in COMMANDS.items():
+        module = importlib.import_module(f"etl.commands.{name}")
+        cmd = sub.add_parser(name, help=summary, description=summary)
+        module.add_arguments(cmd)
+        cmd.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logs.configure(args.log_level)
+    runner: Callable[[argparse.Namespace], int] = args._run
+    try:
+        return int(runner(args) or 0)
+    except HadathError as err:
+        print(f"hadath: error: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("hadath: interrupted", file=sys.stderr)
+        return 1
+    except Exception as err:  # last resort: still one line, traceback only at DEBUG
+        LOGGER.debug("unexpected error", exc_info=True)
+        print(f"hadath: unexpected error: {type(err).__name__}: {err}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,52 @@
+"""Where things are: project root, state folder, environment variable names.
+
+Every environment variable the code reads is named here, so docs, docker-compose and
+`.env.example` can be checked against one list (tests/test_compose.py does).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+# Environment variables read by Hadath (documented in README "Configuration").
+ENV_DATABASE_URL = "DATABASE_URL"  # libpq URI of the warehouse; unset -> embedded PostgreSQL
+ENV_TEST_DATABASE_URL = "TEST_DATABASE_URL"  # server for the throwaway test database
+ENV_STATE_DIR = "HADATH_STATE_DIR"  # overrides <project>/.hadath
+ENV_PG_USER = "HADATH_PG_USER"  # unprivileged OS user for the embedded server when run as root
+ENV_LOG_LEVEL = "HADATH_LOG_LEVEL"  # DEBUG, INFO (default), WARNING
+ENV_LOG_FORMAT = "HADATH_LOG_FORMAT"  # "text" (default) or "json"
+ENV_USER_AGENT = "HADATH_USER_AGENT"  # crawler User-Agent (must carry a contact URL)
+ENV_ALERT_WEBHOOK = "HADATH_ALERT_WEBHOOK"  # optional URL that receives failure alerts
+ENV_READER_PASSWORD = "HADATH_READER_PASSWORD"  # password given to the hadath_reader role
+
+ALL_ENV_VARS = (
+    ENV_DATABASE_URL,
+    ENV_TEST_DATABASE_URL,
+    ENV_STATE_DIR,
+    ENV_PG_USER,
+    ENV_LOG_LEVEL,
+    ENV_LOG_FORMAT,
+    ENV_USER_AGENT,
+    ENV_ALERT_WEBHOOK,
+    ENV_READER_PASSWORD,
+)
+
+
+def project_root() -> Path:
+    """The checkout that holds this package (pyproject.toml beside etl/)."""
+    return Path(__file__).resolve().parent.parent
+
+
+def state_dir() -> Path:
+    """Project-local state (embedded PostgreSQL, Airflow home, caches): `.hadath/`."""
+    override = os.environ.get(ENV_STATE_DIR)
+    return Path(override).resolve() if override else project_root() / ".hadath"
+
+
+def sql_dir() -> Path:
+    return project_root() / "sql"
+
+
+def data_dir() -> Path:
+    return Path(__file__).resolve().parent / "data"
