@@ -9,18 +9,24 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import pkgutil
 import sys
 from collections.abc import Callable
 
+import etl.commands
 from etl import logs
 from etl.errors import HadathError
 
 LOGGER = logging.getLogger("hadath")
 
-# Subcommand name -> module under etl.commands exposing `add_arguments(parser)` and `run(args) -> int`.
-COMMANDS: dict[str, str] = {
-    "db": "Database: upgrade (apply migrations), status (which database, applied migrations), stop.",
-}
+# Each module etl/commands/<name>.py is the subcommand <name>. It exposes SUMMARY (one line),
+# add_arguments(parser) and run(args) -> exit code. Listed in pipeline order, others after.
+ORDER = ("db", "crawl", "clean", "extract", "load", "run", "export", "report", "evaluate", "audit")
+
+
+def command_names() -> list[str]:
+    found = {m.name for m in pkgutil.iter_modules(etl.commands.__path__) if not m.name.startswith("_")}
+    return [n for n in ORDER if n in found] + sorted(found - set(ORDER))
 
 
 class _Parser(argparse.ArgumentParser):
@@ -32,9 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="hadath", description="Arabic Syrian news -> ACLED-compatible conflict events.")
     parser.add_argument("--log-level", default=None, help="DEBUG, INFO (default), WARNING")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for name, summary in COMMANDS.items():
+    for name in command_names():
         module = importlib.import_module(f"etl.commands.{name}")
-        cmd = sub.add_parser(name, help=summary, description=summary)
+        cmd = sub.add_parser(name, help=module.SUMMARY, description=module.SUMMARY)
         module.add_arguments(cmd)
         cmd.set_defaults(_run=module.run)
     return parser

@@ -6,6 +6,8 @@ import argparse
 
 from etl import db, embedded, migrate
 
+SUMMARY = "Database: upgrade (apply migrations), status (which database and where), stop (embedded server)."
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", choices=["upgrade", "status", "stop"], help="what to do")
