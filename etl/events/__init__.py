@@ -1,0 +1,1 @@
+"""Event extraction: cleaned Arabic article -> ACLED-coded events (see model.Event)."""

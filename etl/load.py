@@ -1,0 +1,181 @@
+"""Load extracted events into the warehouse.
+
+One transaction per batch (pgstac / pg-bulk-ingest style):
+  1. COPY the batch into temporary tables (ON COMMIT DROP);
+  2. delete the batch articles' events that the new extraction no longer produces;
+  3. INSERT ... SELECT ... ON CONFLICT DO UPDATE (only rows whose values changed are touched);
+  4. replace evidence and sources of the batch's articles, upsert unresolved toponyms.
+Re-loading the same batch changes nothing. Deadlocks and serialization failures are retried.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import time
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import psycopg2
+import psycopg2.errors
+
+from etl import db
+from etl.arabic import normalize
+from etl.events.model import Event
+
+LOGGER = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 4  # retries of a batch on deadlock / serialization failure
+RETRY_BASE_DELAY_S = 0.2  # exponential backoff base
+RETRYABLE = (psycopg2.errors.DeadlockDetected, psycopg2.errors.SerializationFailure)
+
+EVENT_COLUMNS = (
+    "event_id", "article_id", "event_date", "time_precision", "disorder_type", "event_type",
+    "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
+    "interaction", "civilian_targeting", "admin1", "admin1_pcode", "admin2", "admin2_pcode", "admin3",
+    "admin3_pcode", "location", "location_ar", "location_pcode", "latitude", "longitude", "geo_precision",
+    "source", "notes", "fatalities", "extractor", "extractor_version", "confidence",
+)
+EVIDENCE_COLUMNS = ("event_id", "article_id", "sentence_index", "sentence", "url", "outlet",
+                    "extractor_version", "confidence")
+SOURCE_COLUMNS = ("event_id", "article_id", "outlet", "url")
+UNRESOLVED_COLUMNS = ("name_norm", "article_id", "name_ar", "admin1_hint", "occurrences")
+
+
+@dataclass
+class ArticleEvents:
+    """Everything one article contributes to the warehouse."""
+
+    article_id: int
+    article_key: str  # canonical URL: the stable part of event ids
+    outlet: str
+    url: str
+    events: list[Event] = field(default_factory=list)
+    unresolved: list[tuple[str, str | None]] = field(default_factory=list)  # (name_ar, admin1 hint)
+
+
+@dataclass
+class LoadSummary:
+    articles: int = 0
+    events: int = 0
+    inserted: int = 0
+    updated: int = 0
+    removed: int = 0
+    unresolved: int = 0
+    attempts: int = 0
+
+
+def _copy_value(value: object) -> str:
+    if value is None:
+        return "\\N"
+    text = str(value)
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _copy(cur, table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
+    buf = io.StringIO()
+    for row in rows:
+        buf.write("\t".join(_copy_value(v) for v in row) + "\n")
+    buf.seek(0)
+    cur.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buf)
+
+
+def _event_row(art: ArticleEvents, ev: Event, event_id: str) -> tuple:
+    values = {**vars(ev), "event_id": event_id, "article_id": art.article_id,
+              "disorder_type": ev.disorder_type, "interaction": ev.interaction}
+    return tuple(values[c] for c in EVENT_COLUMNS)
+
+
+def _rows(batch: list[ArticleEvents]) -> tuple[list, list, list, list]:
+    events, evidence, sources, unresolved = {}, {}, [], []
+    for art in batch:
+        for ev in art.events:
+            eid = ev.event_id(art.article_key)
+            if eid in events:  # the extractor produced the same event twice: keep the first
+                continue
+            events[eid] = _event_row(art, ev, eid)
+            sources.append((eid, art.article_id, art.outlet, art.url))
+            for evd in ev.evidence:
+                evidence[(eid, evd.sentence_index)] = (eid, art.article_id, evd.sentence_index, evd.sentence,
+                                                       art.url, art.outlet, ev.extractor_version, ev.confidence)
+        counts = Counter((normalize(name), name, hint) for name, hint in art.unresolved)
+        merged: dict[str, tuple] = {}
+        for (norm, name, hint), n in counts.items():
+            prev = merged.get(norm)
+            merged[norm] = (norm, art.article_id, name, hint, n + (prev[4] if prev else 0))
+        unresolved.extend(merged.values())
+    return list(events.values()), list(evidence.values()), sources, unresolved
+
+
+TEMP_TABLES = """
+CREATE TEMP TABLE tmp_events (LIKE warehouse.events INCLUDING DEFAULTS) ON COMMIT DROP;
+CREATE TEMP TABLE tmp_evidence (LIKE warehouse.event_evidence) ON COMMIT DROP;
+CREATE TEMP TABLE tmp_sources (LIKE warehouse.event_sources) ON COMMIT DROP;
+CREATE TEMP TABLE tmp_unresolved (LIKE warehouse.unresolved_places INCLUDING DEFAULTS) ON COMMIT DROP;
+"""
+
+_UPDATABLE = [c for c in EVENT_COLUMNS if c not in ("event_id",)]
+UPSERT_EVENTS = f"""
+INSERT INTO warehouse.events ({', '.join(EVENT_COLUMNS)})
+SELECT {', '.join(EVENT_COLUMNS)} FROM tmp_events
+ON CONFLICT (event_id) DO UPDATE SET
+  {', '.join(f'{c} = EXCLUDED.{c}' for c in _UPDATABLE)}, updated_at = now()
+WHERE ({', '.join('warehouse.events.' + c for c in _UPDATABLE)})
+      IS DISTINCT FROM ({', '.join('EXCLUDED.' + c for c in _UPDATABLE)})
+RETURNING (xmax = 0) AS inserted
+"""  # noqa: S608 -- identifiers are module constants, values go through COPY
+
+
+def _apply(cur, batch: list[ArticleEvents], summary: LoadSummary) -> None:
+    ids = [a.article_id for a in batch]
+    events, evidence, sources, unresolved = _rows(batch)
+    cur.execute(TEMP_TABLES)
+    _copy(cur, "tmp_events", EVENT_COLUMNS, events)
+    _copy(cur, "tmp_evidence", EVIDENCE_COLUMNS, evidence)
+    _copy(cur, "tmp_sources", SOURCE_COLUMNS, sources)
+    _copy(cur, "tmp_unresolved", UNRESOLVED_COLUMNS, unresolved)
+    cur.execute("""DELETE FROM warehouse.events e WHERE e.article_id = ANY(%s)
+                   AND NOT EXISTS (SELECT 1 FROM tmp_events t WHERE t.event_id = e.event_id)""", (ids,))
+    summary.removed += cur.rowcount
+    cur.execute(UPSERT_EVENTS)
+    flags = [r[0] for r in cur.fetchall()]
+    summary.inserted += sum(flags)
+    summary.updated += len(flags) - sum(flags)
+    cur.execute("DELETE FROM warehouse.event_evidence WHERE article_id = ANY(%s)", (ids,))
+    cur.execute("INSERT INTO warehouse.event_evidence SELECT * FROM tmp_evidence")
+    cur.execute("DELETE FROM warehouse.event_sources WHERE article_id = ANY(%s)", (ids,))
+    cur.execute("INSERT INTO warehouse.event_sources SELECT * FROM tmp_sources")
+    cur.execute("DELETE FROM warehouse.unresolved_places u WHERE u.article_id = ANY(%s) AND NOT EXISTS "
+                "(SELECT 1 FROM tmp_unresolved t WHERE t.name_norm = u.name_norm AND t.article_id = u.article_id)",
+                (ids,))
+    cur.execute(f"""INSERT INTO warehouse.unresolved_places ({', '.join(UNRESOLVED_COLUMNS)})
+                    SELECT {', '.join(UNRESOLVED_COLUMNS)} FROM tmp_unresolved
+                    ON CONFLICT (name_norm, article_id) DO UPDATE SET
+                      name_ar = EXCLUDED.name_ar, admin1_hint = EXCLUDED.admin1_hint,
+                      occurrences = EXCLUDED.occurrences, last_seen = now()
+                    WHERE (warehouse.unresolved_places.occurrences, warehouse.unresolved_places.admin1_hint)
+                          IS DISTINCT FROM (EXCLUDED.occurrences, EXCLUDED.admin1_hint)""")  # noqa: S608
+    summary.articles += len(batch)
+    summary.events += len(events)
+    summary.unresolved += len(unresolved)
+
+
+def load_article_events(batch: list[ArticleEvents], url: str | None = None) -> LoadSummary:
+    """Replace the events of the batch's articles, atomically; retried on transient conflicts."""
+    summary = LoadSummary()
+    if not batch:
+        return summary
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        summary = LoadSummary(attempts=attempt)
+        try:
+            with db.transaction(url) as cur:
+                _apply(cur, batch, summary)
+            return summary
+        except RETRYABLE as err:
+            if attempt == MAX_ATTEMPTS:
+                raise
+            delay = RETRY_BASE_DELAY_S * 2 ** (attempt - 1)
+            LOGGER.warning("load batch conflict (%s); retry %d in %.1fs", type(err).__name__, attempt, delay)
+            time.sleep(delay)
+    return summary
