@@ -8,18 +8,25 @@ else DATABASE_URL, else the embedded default, migrated, and dropped at the end.
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-import psycopg2
-import pytest
-
-from etl import embedded, migrate, settings
-
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
+
+# Airflow reads its configuration when first imported: give the test session its own home.
+AIRFLOW_HOME = Path(tempfile.mkdtemp(prefix="hadath-airflow-test-"))
+os.environ["AIRFLOW_HOME"] = str(AIRFLOW_HOME)
+os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
+os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(ROOT / "dags")
+
+import psycopg2  # noqa: E402
+import pytest  # noqa: E402
+
+from etl import embedded, migrate, settings  # noqa: E402
 
 
 def with_dbname(url: str, dbname: str) -> str:

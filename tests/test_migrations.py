@@ -15,9 +15,10 @@ from tests.conftest import ROOT, query
 FORBIDDEN = re.compile(r"\b(DROP\s+(TABLE|SCHEMA|COLUMN|DATABASE)|TRUNCATE|DELETE\s+FROM)\b", re.I)
 
 
-def test_files_are_numbered_and_contiguous():
+def test_files_are_numbered_in_order():
     found = migrate.discover()
-    assert [m.version for m in found] == list(range(1, len(found) + 1))
+    versions = [m.version for m in found]
+    assert versions == sorted(set(versions)) and versions[0] == 1
 
 
 def test_no_migration_drops_data():
