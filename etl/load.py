@@ -35,7 +35,7 @@ EVENT_COLUMNS = (
     "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
     "interaction", "civilian_targeting", "admin1", "admin1_pcode", "admin2", "admin2_pcode", "admin3",
     "admin3_pcode", "location", "location_ar", "location_pcode", "latitude", "longitude", "geo_precision",
-    "source", "notes", "fatalities", "extractor", "extractor_version", "confidence",
+    "source", "notes", "fatalities", "extractor", "extractor_version", "confidence", "merge_key",
 )
 EVIDENCE_COLUMNS = ("event_id", "article_id", "sentence_index", "sentence", "url", "outlet",
                     "extractor_version", "confidence")
@@ -83,7 +83,7 @@ def _copy(cur, table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> N
 
 def _event_row(art: ArticleEvents, ev: Event, event_id: str) -> tuple:
     values = {**vars(ev), "event_id": event_id, "article_id": art.article_id,
-              "disorder_type": ev.disorder_type, "interaction": ev.interaction}
+              "disorder_type": ev.disorder_type, "interaction": ev.interaction, "merge_key": ev.merge_key()}
     return tuple(values[c] for c in EVENT_COLUMNS)
 
 
@@ -115,7 +115,7 @@ CREATE TEMP TABLE tmp_sources (LIKE warehouse.event_sources) ON COMMIT DROP;
 CREATE TEMP TABLE tmp_unresolved (LIKE warehouse.unresolved_places INCLUDING DEFAULTS) ON COMMIT DROP;
 """
 
-_UPDATABLE = [c for c in EVENT_COLUMNS if c not in ("event_id",)]
+_UPDATABLE = [c for c in EVENT_COLUMNS if c not in ("event_id",)]  # canonical_id is set by etl.canonical
 UPSERT_EVENTS = f"""
 INSERT INTO warehouse.events ({', '.join(EVENT_COLUMNS)})
 SELECT {', '.join(EVENT_COLUMNS)} FROM tmp_events

@@ -89,11 +89,22 @@ class Event:
         low, high = sorted((self.inter1, self.inter2))
         return low * 10 + high
 
+    def place_key(self) -> str:
+        """The place's identity: its P-code when resolved, else the normalised name as written
+        (two unresolved villages in one subdistrict must not collapse onto its P-code)."""
+        if self.place_resolved and self.location_pcode:
+            return self.location_pcode
+        return "ar:" + normalize(self.location_ar or self.admin1)
+
     def key(self) -> str:
         """Identity of the event within its article: day, type, place and actor pair."""
-        place = self.location_pcode or normalize(self.location_ar)
         return "|".join([self.event_date.isoformat(), self.event_type, self.sub_event_type,
-                         place, self.actor1, self.actor2])
+                         self.place_key(), self.actor1, self.actor2])
+
+    def merge_key(self) -> str:
+        """Identity across reports (ACLED: same day, place, type and actors), actor order ignored."""
+        actors = "+".join(sorted(a for a in (self.actor1, self.actor2) if a))
+        return "|".join([self.event_date.isoformat(), self.event_type, self.place_key(), actors])
 
     def event_id(self, article_key: str) -> str:
         """Stable id: the same article (canonical URL) and the same event give the same id."""
