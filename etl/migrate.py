@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -125,3 +126,13 @@ def status(url: str | None = None, folder: Path | None = None) -> tuple[list[Mig
     with db.transaction(url) as cur:
         done = applied(cur)
     return [m for m in migrations if m.version in done], [m for m in migrations if m.version not in done]
+
+
+def configure_reader(url: str | None = None) -> bool:
+    """Give the read-only role a login when HADATH_READER_PASSWORD is set (never stored in the repo)."""
+    password = os.environ.get(settings.ENV_READER_PASSWORD)
+    if not password:
+        return False
+    with db.transaction(url) as cur:
+        cur.execute("ALTER ROLE hadath_reader LOGIN PASSWORD %s", (password,))
+    return True

@@ -17,6 +17,8 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "upgrade":
         done = migrate.upgrade()
         print(f"applied {len(done)} migration(s)" + (": " + ", ".join(m.path.name for m in done) if done else ""))
+        if migrate.configure_reader():
+            print("hadath_reader can log in (password from HADATH_READER_PASSWORD)")
         return 0
     if args.action == "stop":
         print("embedded PostgreSQL stopped" if embedded.stop() else "embedded PostgreSQL was not running")
