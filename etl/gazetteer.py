@@ -26,8 +26,8 @@ ALIAS_SEP = "|"
 SYRIA_BBOX = (32.3, 35.6, 37.4, 42.4)  # (min_lat, min_lon, max_lat, max_lon)
 ADMIN_KINDS = {1: "admin1", 2: "admin2", 3: "admin3"}
 COORD_ADMIN3_CENTROID = "admin3_centroid"
-# Alias prefixes dropped from the index: the resolver reads them as cue words instead.
-DROPPED_ALIAS_PREFIXES = ("مدينه ",)
+# Alias prefixes (normalised) dropped from the index: the resolver reads them as cue words instead.
+DROPPED_ALIAS_PREFIXES = ("مدينه ", "ناحيه ", "محافظه ")
 # Lookup order among namesakes (lower first): a placed point beats an admin unit, which beats
 # an OCHA community that only has its admin3 centroid.
 KIND_RANK = {

@@ -33,7 +33,8 @@ LOGGER = logging.getLogger(__name__)
 
 CUES_FILE = Path(__file__).parent / "data" / "place_cues.yaml"
 MAX_CUE_TOKENS = 3  # longest cue phrase ("خطوط التماس" is 2, "على مقربة من" is 3)
-MAX_UNKNOWN_TOKENS = 2  # an unknown name: one word, or a prefix word + one word ("تل شنان")
+CUE_CLITICS = "وفبل"  # proclitics accepted on the first word of a cue ("وبلدة", "بحي", "لبلدة")
+MIN_CUE_STEM = 2  # shortest cue word left after cutting a proclitic ("حي")
 _TOKEN = re.compile(r"(?:[^\W_]|[\u064b-\u065f\u0670\u0640])+")
 _QUOTES = set("\"'«»“”‘’()")  # gap characters that do not break a name or a cue phrase
 ARTICLE = "ال"
@@ -121,6 +122,7 @@ class _Rules:
         self.name_prefixes = {normalize(w) for w in data["name_prefixes"]}
         self.stopwords = {normalize(w) for w in data["stopwords"]}
         self.needs_cue = {normalize(w) for w in data["needs_cue"]}
+        self.not_names = {normalize(w) for w in data["not_names"]}
         self.range_separators = set("".join(data["range_separators"]))
         self.joinable_prefixes = tuple(data["joinable_prefixes"])
 
@@ -158,14 +160,14 @@ def _first_forms(tok: _Token) -> list[tuple[str, int, str]]:
         cut = _cut_length(tok.raw, variant)
         if cut is None:
             continue
-        forms.append((variant, cut, ""))
         prefix = tok.norm[: len(tok.norm) - len(variant)]
-        if prefix.endswith(ARTICLE) or prefix.endswith("لل"):
+        if prefix.endswith(ARTICLE) or prefix.endswith("لل"):  # the article form is tried first
             with_article = _cut_length(tok.raw, ARTICLE + variant)
             if with_article is not None:  # "والشحيل" -> "الشحيل" as written
                 forms.append((ARTICLE + variant, with_article, ""))
             else:  # "للبصيرة" -> "ال" + "بصيرة"
                 forms.append((ARTICLE + variant, cut, ARTICLE))
+        forms.append((variant, cut, ""))
     return forms
 
 
@@ -182,7 +184,8 @@ def _glued_run(toks: list[_Token], i: int, length: int) -> bool:
     return i + length <= len(toks) and all(toks[k].glued for k in range(i + 1, i + length))
 
 
-def _match_name(toks: list[_Token], i: int, gaz: Gazetteer, max_len: int) -> _Item | None:
+def _match_name(toks: list[_Token], i: int, gaz: Gazetteer, max_len: int,
+                not_names: set[str]) -> _Item | None:
     forms = _first_forms(toks[i])
     for length in range(min(max_len, len(toks) - i), 0, -1):
         if not _glued_run(toks, i, length):
@@ -191,7 +194,7 @@ def _match_name(toks: list[_Token], i: int, gaz: Gazetteer, max_len: int) -> _It
         for form, cut, prefix in forms:
             key = " ".join([form, *rest])
             places = gaz.index.get(key)
-            if places:
+            if places and key not in not_names:
                 start = toks[i].start + cut
                 text = prefix + toks[i].raw[cut:] + _raw_tail(toks, i, length)
                 clitic = toks[i].norm[: len(toks[i].norm) - len(form.removeprefix(prefix))] if cut else ""
@@ -204,8 +207,19 @@ def _raw_tail(toks: list[_Token], i: int, length: int) -> str:
     return "".join(" " + t.raw for t in toks[i + 1 : i + length])
 
 
+def _cue_forms(tok: _Token) -> list[str]:
+    """A token and its forms without و/ف/ب/ل (also before short cues: "بحي"); never article-stripped
+    ("القرية" refers back to a village already named, it does not introduce one)."""
+    forms = [tok.norm]
+    for size in (1, 2):
+        head, rest = tok.norm[:size], tok.norm[size:]
+        if len(rest) >= MIN_CUE_STEM and all(c in CUE_CLITICS for c in head):
+            forms.append(rest)
+    return forms
+
+
 def _match_cue(toks: list[_Token], i: int, rules: _Rules) -> _Item | None:
-    forms = [form for form, _, prefix in _first_forms(toks[i]) if not prefix]
+    forms = _cue_forms(toks[i])
     for length in range(min(MAX_CUE_TOKENS, len(toks) - i), 0, -1):
         if not _glued_run(toks, i, length):
             continue
@@ -223,7 +237,7 @@ def _items(toks: list[_Token], gaz: Gazetteer, rules: _Rules) -> list[_Item]:
     max_len = gaz.max_name_tokens
     i = 0
     while i < len(toks):
-        name = _match_name(toks, i, gaz, max_len)
+        name = _match_name(toks, i, gaz, max_len, rules.not_names)
         cue = _match_cue(toks, i, rules)
         best = name if name and (not cue or name.j > cue.j) else cue
         if best is None:
@@ -238,8 +252,8 @@ def _items(toks: list[_Token], gaz: Gazetteer, rules: _Rules) -> list[_Item]:
 class _Parser:
     """Groups items into phrases: [cues] head [qualifiers] [range end] [container]."""
 
-    def __init__(self, items: list[_Item], toks: list[_Token], rules: _Rules) -> None:
-        self.items, self.toks, self.rules = items, toks, rules
+    def __init__(self, items: list[_Item], toks: list[_Token], rules: _Rules, context: str | None) -> None:
+        self.items, self.toks, self.rules, self.context = items, toks, rules, context
 
     def glued(self, k: int) -> bool:
         """Item k follows item k-1 with only whitespace between them."""
@@ -257,20 +271,32 @@ class _Parser:
         phrases: list[_Phrase] = []
         k = 0
         while k < len(self.items):
-            phrase = self.phrase_at(k, allow_bare=True)
+            phrase = self.phrase_at(k)
             if phrase is None:
                 k += 1
                 continue
             phrases.append(phrase)
             k = phrase.end_item + 1
+            while phrase.cues and phrase.container is None and self.coordinated(k):
+                phrase = _Phrase(phrase.cues, self.items[k], self.after_head(self.items[k]))
+                phrase.container = self.container(phrase.end_item + 1)
+                if phrase.container:
+                    phrase.end_item = phrase.container.end_item
+                phrases.append(phrase)
+                k = phrase.end_item + 1
         return phrases
 
-    def phrase_at(self, k: int, *, allow_bare: bool) -> _Phrase | None:
+    def coordinated(self, k: int) -> bool:
+        """Item k is a name joined by و to the previous head ("قريتي مرعناز وشوارغة الأرز")."""
+        return k < len(self.items) and self.items[k].kind == "name" and self.items[k].conj_clitic \
+            and self.glued(k)
+
+    def phrase_at(self, k: int) -> _Phrase | None:
         end = self.cue_chain(k)
         cues = self.items[k:end]
         if end >= len(self.items) or (cues and not self.glued(end)):
             return None
-        head = self.head_at(end, cues, allow_bare)
+        head = self.head_at(end, cues)
         if head is None:
             return None
         last = self.after_head(head)
@@ -283,7 +309,7 @@ class _Parser:
             phrase.end_item = phrase.container.end_item
         return phrase
 
-    def head_at(self, k: int, cues: list[_Item], allow_bare: bool) -> _Item | None:
+    def head_at(self, k: int, cues: list[_Item]) -> _Item | None:
         item = self.items[k]
         if item.kind == "name":
             if cues or self.cued_name_ok(k):
@@ -296,8 +322,11 @@ class _Parser:
     def cued_name_ok(self, k: int) -> bool:
         """A bare name; common-word names need a locative word or clitic before them."""
         item = self.items[k]
-        if item.key not in self.rules.needs_cue and any(p.kind != "community" for p in item.places):
+        placed = [p for p in item.places if p.kind != "community"]
+        if item.key not in self.rules.needs_cue and placed:
             return True
+        if not placed and not any(p.admin1_pcode == self.context for p in item.places):
+            return False  # OCHA communities (many are common words) need a cue or a matching context
         prev = self.items[k - 1] if k > 0 else None
         return item.locative_clitic or bool(
             prev and prev.kind == "word" and prev.key in self.rules.locative and self.glued(k))
@@ -357,7 +386,7 @@ class _Parser:
         end = self.cue_chain(start)
         if not linked and end == start:
             return None
-        sub = self.phrase_at(start, allow_bare=True)
+        sub = self.phrase_at(start)
         if sub is None or sub.head.kind != "name" or any(c.role == "origin" for c in sub.cues):
             return None
         if origin and not any(c.role in ("region", "direction") for c in sub.cues):
@@ -515,8 +544,8 @@ def find_places(sentence: str, *, context_admin1: str | None = None,
     if not toks:
         return []
     items = _items(toks, gaz, rules)
-    phrases = _Parser(items, toks, rules).parse()
     resolver = _Resolver(gaz, context_admin1)
+    phrases = _Parser(items, toks, rules, resolver.context).parse()
     known = [resolver.resolve(p, None) if p.head.kind == "name" else None for p in phrases]
     mentions = []
     for n, phrase in enumerate(phrases):

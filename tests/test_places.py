@@ -1,0 +1,192 @@
+"""Toponym resolution in sentences (etl.places.find_places) against the shipped gazetteer."""
+
+from __future__ import annotations
+
+import pytest
+
+from etl.arabic import normalize
+from etl.gazetteer import in_syria
+from etl.places import PlaceMention, find_places
+
+
+def _one(sentence: str, **kwargs) -> PlaceMention:
+    mentions = [m for m in find_places(sentence, **kwargs) if m.relation != "origin"]
+    assert len(mentions) == 1, mentions
+    return mentions[0]
+
+
+def _facts(m: PlaceMention) -> tuple:
+    return (m.admin1_pcode, m.location, m.geo_precision, m.resolved, m.relation)
+
+
+def test_countryside_of_governorate_is_region_precision_3() -> None:
+    m = _one("اشتباكات بين داعش وقسد في ريف دير الزور الشرقي")
+    assert _facts(m) == ("SY09", "Deir-ez-Zor", 3, True, "region")
+    assert m.place.level == 1 and m.admin1 == "Deir-ez-Zor"
+    assert (m.latitude, m.longitude) == (35.336, 40.141)  # the provincial capital stands in
+    assert "ريف دير الزور الشرقي" in "اشتباكات بين داعش وقسد في ريف دير الزور الشرقي"[m.start:m.end]
+
+
+def test_rural_damascus_is_a_governorate_name() -> None:
+    m = _one("دوريات في ريف دمشق الغربي")
+    assert _facts(m) == ("SY03", "Rural Damascus", 3, True, "region")
+
+
+def test_countryside_of_a_town_is_near_the_town() -> None:
+    m = _one("قصف على ريف منبج")
+    assert _facts(m) == ("SY02", "Menbij", 2, True, "region")
+
+
+def test_named_sub_region_precision_2() -> None:
+    m = _one("غارات على جبل الزاوية")
+    assert _facts(m) == ("SY07", "Jabal al-Zawiya", 2, True, "in")
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("قتل ثلاثة عناصر في بلدة ذيبان بريف دير الزور الشرقي", ("SY09", "Thiban", 1, True, "in")),
+    ("داهمت دورية قرية الكشكية", ("SY09", "Al-Kishkiyeh", 1, True, "in")),
+    ("قتل مدني في مدينة منبج بريف حلب الشرقي", ("SY02", "Menbij", 1, True, "in")),
+    ("قصفت المدفعية بلدة مرعناز", ("SY02", "Maraanaz", 2, True, "in")),  # admin3 centroid only
+])
+def test_named_community(sentence: str, expected: tuple) -> None:
+    assert _facts(_one(sentence)) == expected
+
+
+def test_community_text_and_coordinates() -> None:
+    sentence = "قتل ثلاثة عناصر في بلدة ذيبان بريف دير الزور الشرقي"
+    m = _one(sentence)
+    assert (m.text_ar, m.location_ar, m.admin2, m.admin3) == ("ذيبان", "ذيبان", "Al Mayadin", "Thiban")
+    assert (m.latitude, m.longitude) == (35.008, 40.512)
+    assert sentence[m.start:m.end] == "بلدة ذيبان بريف دير الزور الشرقي"
+
+
+@pytest.mark.parametrize("sentence", [
+    "استهدف مسلحون حاجزا بالقرب من بلدة الشحيل",
+    "اشتباكات في محيط الشحيل",
+    "قصف على أطراف بلدة الشحيل",
+    "انفجار قرب الشحيل",
+])
+def test_near_is_precision_2(sentence: str) -> None:
+    assert _facts(_one(sentence)) == ("SY09", "Al-Shuhayl", 2, True, "near")
+
+
+def test_near_village_north_of_city_uses_container_for_disambiguation() -> None:
+    m = _one("انفجار عبوة قرب قرية الصالحية شمال الحسكة")
+    assert _facts(m) == ("SY08", "Al-Salhiyeh (Hasakeh)", 2, True, "near")
+
+
+def test_direction_of_a_city() -> None:
+    m = _one("قصف مدفعي شمال الحسكة")
+    assert _facts(m) == ("SY08", "Al-Hasakeh", 2, True, "near")
+
+
+def test_district_in_gazetteer() -> None:
+    m = _one("اشتباكات في حي غويران في مدينة الحسكة")
+    assert _facts(m) == ("SY08", "Ghuwayran", 1, True, "district")
+    assert m.text_ar == "غويران" and m.place.kind == "neighbourhood"
+
+
+def test_unknown_district_falls_back_to_city() -> None:
+    m = _one("قصف على حي الشهداء في مدينة الحسكة")
+    assert _facts(m) == ("SY08", "Al-Hasakeh", 2, False, "district")
+    assert (m.text_ar, m.location_ar) == ("الشهداء", "الحسكة")
+    assert (m.latitude, m.longitude) == (36.502, 40.742)
+
+
+def test_front_line_takes_first_end() -> None:
+    sentence = "اشتباكات على محور كفرنبل – حزارين جنوبي إدلب"
+    m = _one(sentence)
+    assert _facts(m) == ("SY07", "Kafr Nabl", 2, True, "front")
+    assert sentence[m.start:m.end].startswith("محور كفرنبل – حزارين")
+
+
+def test_road_takes_first_end() -> None:
+    m = _one("كمين على طريق الحسكة - تل تمر")
+    assert _facts(m) == ("SY08", "Al-Hasakeh", 2, True, "road")
+
+
+def test_bare_names_and_conjunction() -> None:
+    mentions = find_places("اشتباكات عنيفة في ذيبان والشحيل", context_admin1="SY09")
+    assert [(m.location, m.text_ar, m.geo_precision, m.relation) for m in mentions] == [
+        ("Thiban", "ذيبان", 1, "in"), ("Al-Shuhayl", "الشحيل", 1, "in")]
+
+
+@pytest.mark.parametrize(("context", "pcode", "location"), [
+    ("SY09", "SY09", "Al-Salhiyeh"),
+    ("Damascus", "SY01", "Al-Salhiyeh (Damascus)"),
+    ("Al-Hasakeh", "SY08", "Al-Salhiyeh (Hasakeh)"),
+])
+def test_repeated_name_disambiguated_by_context(context: str, pcode: str, location: str) -> None:
+    m = _one("هجوم مسلح في الصالحية", context_admin1=context)
+    assert (m.admin1_pcode, m.location, m.resolved) == (pcode, location, True)
+
+
+def test_unknown_village_in_governorate_countryside() -> None:
+    m = _one("داهمت قوات النظام قرية الزعيم في ريف الحسكة الشمالي")
+    assert _facts(m) == ("SY08", "Al-Hasakeh", 3, False, "in")
+    assert (m.text_ar, m.location_ar, m.place.level) == ("الزعيم", "الزعيم", 1)
+
+
+def test_unknown_village_north_of_city() -> None:
+    m = _one("انفجار عبوة قرب قرية الكوزلية شمال الحسكة")
+    assert _facts(m) == ("SY08", "Al-Hasakeh", 2, False, "near")
+    assert m.location_ar == "الكوزلية"
+
+
+def test_unknown_village_uses_context_admin1() -> None:
+    m = _one("قصفت المدفعية قرية المجهولة", context_admin1="SY07")
+    assert _facts(m) == ("SY07", "Idleb", 3, False, "in")
+    assert m.location_ar == "المجهولة"
+
+
+def test_unknown_two_word_village() -> None:
+    m = _one("اشتباكات في قرية تل شنان بريف تل تمر")
+    assert (m.text_ar, m.location, m.geo_precision, m.resolved) == ("تل شنان", "Tal Tamer", 2, False)
+
+
+@pytest.mark.parametrize("sentence", [
+    "قتل شاب ينحدر من بلدة الشحيل في مدينة الحسكة",
+    "قتل شاب من أبناء مدينة الشحيل في مدينة الحسكة",
+    "قتل الشاب المنحدر من الشحيل في مدينة الحسكة",
+])
+def test_origin_is_not_the_event_place(sentence: str) -> None:
+    mentions = find_places(sentence)
+    assert [(m.relation, m.location) for m in mentions] == [
+        ("origin", "Al-Shuhayl"), ("in", "Al-Hasakeh")]
+
+
+def test_hamza_variants_resolve_the_same() -> None:
+    with_hamza = _one("قصف مدفعي على الأتارب")
+    without = _one("قصف مدفعي على الاتارب")
+    assert _facts(with_hamza) == _facts(without) == ("SY02", "Atareb", 1, True, "in")
+    assert without.text_ar == "الاتارب"
+
+
+def test_clitics_are_not_part_of_the_name() -> None:
+    for sentence in ("اشتباكات عنيفة بالبصيرة", "وصلت تعزيزات للبصيرة", "قصف على ذيبان والبصيرة"):
+        m = find_places(sentence)[-1]
+        assert (m.text_ar, m.location, m.geo_precision) == ("البصيرة", "Al-Busayrah", 1), sentence
+        assert normalize(sentence[m.start:m.end]).endswith("بصيره")
+
+
+def test_common_words_need_a_cue() -> None:
+    assert find_places("فتح الباب أمام المفاوضات") == []
+    m = _one("قصف على مدينة الباب")
+    assert _facts(m) == ("SY02", "Al Bab", 1, True, "in")
+
+
+def test_definite_village_word_does_not_open_a_name() -> None:
+    assert find_places("وقال أحد سكان القرية لنورث برس") == []
+
+
+def test_coordinated_villages_share_the_cue() -> None:
+    mentions = find_places("قصف الجيش التركي قريتي مرعناز وشوارغة الأرز")
+    assert [(m.location, m.geo_precision) for m in mentions] == [
+        ("Maraanaz", 2), ("Shawarghet Elarz", 2)]
+
+
+def test_mentions_are_inside_syria() -> None:
+    sentence = "قصف على ذيبان وحلب ودرعا البلد والقامشلي ومخيم الهول وجبل الأكراد"
+    mentions = find_places(sentence)
+    assert len(mentions) == 6
+    assert all(in_syria(m.latitude, m.longitude) for m in mentions)
