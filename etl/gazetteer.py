@@ -111,6 +111,7 @@ class Gazetteer:
     index: dict[str, list[Place]] = field(default_factory=dict)
     capitals: dict[str, Place] = field(default_factory=dict)
     joinable_prefixes: tuple[str, ...] = ("كفر",)
+    first_words: set[str] = field(default_factory=set)  # first word of every indexed name (fast reject)
 
     def __post_init__(self) -> None:
         for place in self.places:
@@ -121,6 +122,7 @@ class Gazetteer:
                 self.index.setdefault(key, []).append(place)
         for key, entries in self.index.items():
             self.index[key] = sorted(set(entries), key=_rank_key)
+            self.first_words.add(key.split(" ", 1)[0])
 
     def _keys(self, place: Place) -> set[str]:
         keys = set()
@@ -137,7 +139,7 @@ class Gazetteer:
         """The gazetteer shipped in ``path`` (default etl/data/gazetteer), loaded once per path."""
         return _load_cached(str(Path(path) if path else DATA_DIR))
 
-    @property
+    @functools.cached_property
     def max_name_tokens(self) -> int:
         """Longest indexed name in tokens."""
         return max((key.count(" ") + 1 for key in self.index), default=1)

@@ -34,6 +34,7 @@ LOGGER = logging.getLogger(__name__)
 CUES_FILE = Path(__file__).parent / "data" / "place_cues.yaml"
 MAX_CUE_TOKENS = 3  # longest cue phrase ("خطوط التماس" is 2, "على مقربة من" is 3)
 CUE_CLITICS = "وفبل"  # proclitics accepted on the first word of a cue ("وبلدة", "بحي", "لبلدة")
+FORMS_CACHE_SIZE = 65536  # distinct surface tokens remembered (clitic analysis is the slow part)
 MIN_CUE_STEM = 2  # shortest cue word left after cutting a proclitic ("حي")
 _TOKEN = re.compile(r"(?:[^\W_]|[\u064b-\u065f\u0670\u0640])+")
 _QUOTES = set("\"'«»“”‘’()")  # gap characters that do not break a name or a cue phrase
@@ -112,6 +113,7 @@ class _Rules:
 
     def __init__(self, data: dict) -> None:
         self.cues: dict[tuple[str, ...], tuple[str, dict]] = {}
+        self.cue_first_words: set[str] = set()
         for word, info in data["type"].items():
             self._add(word, "type", info)
         for role in ("region", "near", "direction", "qualifier", "front", "road", "origin"):
@@ -127,7 +129,9 @@ class _Rules:
         self.joinable_prefixes = tuple(data["joinable_prefixes"])
 
     def _add(self, phrase: str, role: str, info: dict) -> None:
-        self.cues[tuple(normalize(phrase).split())] = (role, info)
+        key = tuple(normalize(phrase).split())
+        self.cues[key] = (role, info)
+        self.cue_first_words.add(key[0])
 
 
 @functools.lru_cache(maxsize=1)
@@ -142,33 +146,40 @@ def _tokenize(sentence: str, rules: _Rules) -> list[_Token]:
     prev_end = 0
     for match in _TOKEN.finditer(sentence):
         gap = sentence[prev_end : match.start()]
-        other = [c for c in gap if not c.isspace() and c not in _QUOTES]
+        other = [c for c in gap if not c.isspace() and c not in _QUOTES] if gap.strip() else []
         dash = bool(other) and all(c in rules.range_separators for c in other)
-        toks.append(_Token(match.start(), match.end(), match.group(), normalize(match.group()),
+        toks.append(_Token(match.start(), match.end(), match.group(), _norm(match.group()),
                            glued=not other, dash=dash))
         prev_end = match.end()
     return toks
 
 
-def _first_forms(tok: _Token) -> list[tuple[str, int, str]]:
+@functools.lru_cache(maxsize=FORMS_CACHE_SIZE)
+def _norm(raw: str) -> str:
+    return normalize(raw)
+
+
+@functools.lru_cache(maxsize=FORMS_CACHE_SIZE)
+def _first_forms(raw: str) -> tuple[tuple[str, int, str], ...]:
     """(normalised form, chars cut from the raw token, text prefix) for a token and its clitic-free forms.
 
-    "بالبصيرة" -> ("بالبصيره", 0, ""), ("بصيره", 3, ""), ("البصيره", 3, "ال").
+    "بالبصيرة" -> ("بالبصيره", 0, ""), ("البصيره", 1, ""), ("بصيره", 3, "").
     """
-    forms = [(tok.norm, 0, "")]
-    for variant in clitic_variants(tok.raw)[1:]:
-        cut = _cut_length(tok.raw, variant)
+    norm = normalize(raw)
+    forms = [(norm, 0, "")]
+    for variant in clitic_variants(raw)[1:]:
+        cut = _cut_length(raw, variant)
         if cut is None:
             continue
-        prefix = tok.norm[: len(tok.norm) - len(variant)]
+        prefix = norm[: len(norm) - len(variant)]
         if prefix.endswith(ARTICLE) or prefix.endswith("لل"):  # the article form is tried first
-            with_article = _cut_length(tok.raw, ARTICLE + variant)
+            with_article = _cut_length(raw, ARTICLE + variant)
             if with_article is not None:  # "والشحيل" -> "الشحيل" as written
                 forms.append((ARTICLE + variant, with_article, ""))
             else:  # "للبصيرة" -> "ال" + "بصيرة"
                 forms.append((ARTICLE + variant, cut, ARTICLE))
         forms.append((variant, cut, ""))
-    return forms
+    return tuple(forms)
 
 
 def _cut_length(raw: str, variant: str) -> int | None:
@@ -186,7 +197,9 @@ def _glued_run(toks: list[_Token], i: int, length: int) -> bool:
 
 def _match_name(toks: list[_Token], i: int, gaz: Gazetteer, max_len: int,
                 not_names: set[str]) -> _Item | None:
-    forms = _first_forms(toks[i])
+    forms = [f for f in _first_forms(toks[i].raw) if f[0] in gaz.first_words]
+    if not forms:
+        return None
     for length in range(min(max_len, len(toks) - i), 0, -1):
         if not _glued_run(toks, i, length):
             continue
@@ -207,19 +220,22 @@ def _raw_tail(toks: list[_Token], i: int, length: int) -> str:
     return "".join(" " + t.raw for t in toks[i + 1 : i + length])
 
 
-def _cue_forms(tok: _Token) -> list[str]:
+@functools.lru_cache(maxsize=FORMS_CACHE_SIZE)
+def _cue_forms(norm: str) -> tuple[str, ...]:
     """A token and its forms without و/ف/ب/ل (also before short cues: "بحي"); never article-stripped
     ("القرية" refers back to a village already named, it does not introduce one)."""
-    forms = [tok.norm]
+    forms = [norm]
     for size in (1, 2):
-        head, rest = tok.norm[:size], tok.norm[size:]
+        head, rest = norm[:size], norm[size:]
         if len(rest) >= MIN_CUE_STEM and all(c in CUE_CLITICS for c in head):
             forms.append(rest)
-    return forms
+    return tuple(forms)
 
 
 def _match_cue(toks: list[_Token], i: int, rules: _Rules) -> _Item | None:
-    forms = _cue_forms(toks[i])
+    forms = [f for f in _cue_forms(toks[i].norm) if f in rules.cue_first_words]
+    if not forms:
+        return None
     for length in range(min(MAX_CUE_TOKENS, len(toks) - i), 0, -1):
         if not _glued_run(toks, i, length):
             continue
