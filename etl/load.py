@@ -4,7 +4,8 @@ One transaction per batch (pgstac / pg-bulk-ingest style):
   1. COPY the batch into temporary tables (ON COMMIT DROP);
   2. delete the batch articles' events that the new extraction no longer produces;
   3. INSERT ... SELECT ... ON CONFLICT DO UPDATE (only rows whose values changed are touched);
-  4. replace evidence and sources of the batch's articles, upsert unresolved toponyms.
+  4. replace evidence of the batch's articles, upsert unresolved toponyms
+     (warehouse.event_sources is a view over events and raw articles).
 Re-loading the same batch changes nothing. Deadlocks and serialization failures are retried.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import io
 import logging
+import operator
 import time
 from collections import Counter
 from collections.abc import Iterable
@@ -39,7 +41,6 @@ EVENT_COLUMNS = (
 )
 EVIDENCE_COLUMNS = ("event_id", "article_id", "sentence_index", "sentence", "url", "outlet",
                     "extractor_version", "confidence")
-SOURCE_COLUMNS = ("event_id", "article_id", "outlet", "url")
 UNRESOLVED_COLUMNS = ("name_norm", "article_id", "name_ar", "admin1_hint", "occurrences")
 
 
@@ -66,36 +67,43 @@ class LoadSummary:
     attempts: int = 0
 
 
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
 def _copy_value(value: object) -> str:
+    """A value in COPY's text format (NULL is \\N; backslash, tab and newlines escaped)."""
     if value is None:
         return "\\N"
-    text = str(value)
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    if value.__class__ is str:
+        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+            return value.translate(_COPY_ESCAPES)
+        return value
+    return str(value)
 
 
 def _copy(cur, table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
     buf = io.StringIO()
-    for row in rows:
-        buf.write("\t".join(_copy_value(v) for v in row) + "\n")
+    buf.writelines("\t".join(map(_copy_value, row)) + "\n" for row in rows)
     buf.seek(0)
     cur.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buf)
 
 
+# EVENT_COLUMNS minus event_id, article_id (first) and merge_key (last) are Event attributes.
+_EVENT_VALUES = operator.attrgetter(*EVENT_COLUMNS[2:-1])
+
+
 def _event_row(art: ArticleEvents, ev: Event, event_id: str) -> tuple:
-    values = {**vars(ev), "event_id": event_id, "article_id": art.article_id,
-              "disorder_type": ev.disorder_type, "interaction": ev.interaction, "merge_key": ev.merge_key()}
-    return tuple(values[c] for c in EVENT_COLUMNS)
+    return (event_id, art.article_id, *_EVENT_VALUES(ev), ev.merge_key())
 
 
-def _rows(batch: list[ArticleEvents]) -> tuple[list, list, list, list]:
-    events, evidence, sources, unresolved = {}, {}, [], []
+def _rows(batch: list[ArticleEvents]) -> tuple[list, list, list]:
+    events, evidence, unresolved = {}, {}, []
     for art in batch:
         for ev in art.events:
             eid = ev.event_id(art.article_key)
             if eid in events:  # the extractor produced the same event twice: keep the first
                 continue
             events[eid] = _event_row(art, ev, eid)
-            sources.append((eid, art.article_id, art.outlet, art.url))
             for evd in ev.evidence:
                 evidence[(eid, evd.sentence_index)] = (eid, art.article_id, evd.sentence_index, evd.sentence,
                                                        art.url, art.outlet, ev.extractor_version, ev.confidence)
@@ -105,13 +113,12 @@ def _rows(batch: list[ArticleEvents]) -> tuple[list, list, list, list]:
             prev = merged.get(norm)
             merged[norm] = (norm, art.article_id, name, hint, n + (prev[4] if prev else 0))
         unresolved.extend(merged.values())
-    return list(events.values()), list(evidence.values()), sources, unresolved
+    return list(events.values()), list(evidence.values()), unresolved
 
 
 TEMP_TABLES = """
 CREATE TEMP TABLE tmp_events (LIKE warehouse.events INCLUDING DEFAULTS) ON COMMIT DROP;
 CREATE TEMP TABLE tmp_evidence (LIKE warehouse.event_evidence) ON COMMIT DROP;
-CREATE TEMP TABLE tmp_sources (LIKE warehouse.event_sources) ON COMMIT DROP;
 CREATE TEMP TABLE tmp_unresolved (LIKE warehouse.unresolved_places INCLUDING DEFAULTS) ON COMMIT DROP;
 """
 
@@ -129,11 +136,10 @@ RETURNING (xmax = 0) AS inserted
 
 def _apply(cur, batch: list[ArticleEvents], summary: LoadSummary) -> None:
     ids = [a.article_id for a in batch]
-    events, evidence, sources, unresolved = _rows(batch)
+    events, evidence, unresolved = _rows(batch)
     cur.execute(TEMP_TABLES)
     _copy(cur, "tmp_events", EVENT_COLUMNS, events)
     _copy(cur, "tmp_evidence", EVIDENCE_COLUMNS, evidence)
-    _copy(cur, "tmp_sources", SOURCE_COLUMNS, sources)
     _copy(cur, "tmp_unresolved", UNRESOLVED_COLUMNS, unresolved)
     cur.execute("""DELETE FROM warehouse.events e WHERE e.article_id = ANY(%s)
                    AND NOT EXISTS (SELECT 1 FROM tmp_events t WHERE t.event_id = e.event_id)""", (ids,))
@@ -144,8 +150,6 @@ def _apply(cur, batch: list[ArticleEvents], summary: LoadSummary) -> None:
     summary.updated += len(flags) - sum(flags)
     cur.execute("DELETE FROM warehouse.event_evidence WHERE article_id = ANY(%s)", (ids,))
     cur.execute("INSERT INTO warehouse.event_evidence SELECT * FROM tmp_evidence")
-    cur.execute("DELETE FROM warehouse.event_sources WHERE article_id = ANY(%s)", (ids,))
-    cur.execute("INSERT INTO warehouse.event_sources SELECT * FROM tmp_sources")
     cur.execute("DELETE FROM warehouse.unresolved_places u WHERE u.article_id = ANY(%s) AND NOT EXISTS "
                 "(SELECT 1 FROM tmp_unresolved t WHERE t.name_norm = u.name_norm AND t.article_id = u.article_id)",
                 (ids,))

@@ -52,7 +52,7 @@ def test_edited_migration_is_refused(fresh_db_url, tmp_path: Path):
 def test_failed_migration_rolls_back(fresh_db_url, tmp_path: Path):
     folder = tmp_path / "sql"
     shutil.copytree(ROOT / "sql", folder)
-    n = len(list(folder.glob("*.sql"))) + 1
+    n = max(m.version for m in migrate.discover(folder)) + 1
     (folder / f"{n:04d}_broken.sql").write_text(
         "CREATE TABLE raw.half_done (x int);\nSELECT no_such_function();\n")
     with pytest.raises(HadathError, match="rolled back"):
