@@ -42,6 +42,8 @@ EVENT_COLUMNS = (
 EVIDENCE_COLUMNS = ("event_id", "article_id", "sentence_index", "sentence", "url", "outlet",
                     "extractor_version", "confidence")
 UNRESOLVED_COLUMNS = ("name_norm", "article_id", "name_ar", "admin1_hint", "occurrences")
+EXTRACTION_COLUMNS = ("article_id", "text_hash", "extractor", "extractor_version", "status", "skipped_reason",
+                      "events", "unresolved")
 
 
 @dataclass
@@ -54,6 +56,11 @@ class ArticleEvents:
     url: str
     events: list[Event] = field(default_factory=list)
     unresolved: list[tuple[str, str | None]] = field(default_factory=list)  # (name_ar, admin1 hint)
+    # The extraction record (staging.extractions), written in the same transaction as the events.
+    text_hash: str = ""
+    extractor: str = ""
+    extractor_version: str = ""
+    skipped_reason: str = ""  # non-empty: the extractor skipped the article (e.g. not Arabic)
 
 
 @dataclass
@@ -120,7 +127,17 @@ TEMP_TABLES = """
 CREATE TEMP TABLE tmp_events (LIKE warehouse.events INCLUDING DEFAULTS) ON COMMIT DROP;
 CREATE TEMP TABLE tmp_evidence (LIKE warehouse.event_evidence) ON COMMIT DROP;
 CREATE TEMP TABLE tmp_unresolved (LIKE warehouse.unresolved_places INCLUDING DEFAULTS) ON COMMIT DROP;
+CREATE TEMP TABLE tmp_extractions (LIKE staging.extractions INCLUDING DEFAULTS) ON COMMIT DROP;
 """
+
+UPSERT_EXTRACTIONS = f"""
+INSERT INTO staging.extractions ({', '.join(EXTRACTION_COLUMNS)})
+SELECT {', '.join(EXTRACTION_COLUMNS)} FROM tmp_extractions
+ON CONFLICT (article_id) DO UPDATE SET
+  {', '.join(f'{c} = EXCLUDED.{c}' for c in EXTRACTION_COLUMNS[1:])}, extracted_at = now()
+WHERE ({', '.join('staging.extractions.' + c for c in EXTRACTION_COLUMNS[1:])})
+      IS DISTINCT FROM ({', '.join('EXCLUDED.' + c for c in EXTRACTION_COLUMNS[1:])})
+"""  # noqa: S608 -- identifiers are module constants
 
 _UPDATABLE = [c for c in EVENT_COLUMNS if c not in ("event_id",)]  # canonical_id is set by etl.canonical
 UPSERT_EVENTS = f"""
@@ -160,6 +177,12 @@ def _apply(cur, batch: list[ArticleEvents], summary: LoadSummary) -> None:
                       occurrences = EXCLUDED.occurrences, last_seen = now()
                     WHERE (warehouse.unresolved_places.occurrences, warehouse.unresolved_places.admin1_hint)
                           IS DISTINCT FROM (EXCLUDED.occurrences, EXCLUDED.admin1_hint)""")  # noqa: S608
+    records = [(a.article_id, a.text_hash, a.extractor, a.extractor_version,
+                "skipped" if a.skipped_reason else "ok", a.skipped_reason, len(a.events), len(a.unresolved))
+               for a in batch if a.extractor]
+    if records:
+        _copy(cur, "tmp_extractions", EXTRACTION_COLUMNS, records)
+        cur.execute(UPSERT_EXTRACTIONS)
     summary.articles += len(batch)
     summary.events += len(events)
     summary.unresolved += len(unresolved)

@@ -73,3 +73,19 @@ def test_failed_batch_leaves_no_partial_rows(fresh_db_url):
         load_article_events(_batch(aid, [_event("ذيبان", 3), bad], [("الكبر", None)]))
     for table in ("events", "event_evidence", "event_sources", "unresolved_places"):
         assert query(fresh_db_url, f"SELECT count(*) FROM warehouse.{table}") == [(0,)], table
+
+
+def test_extraction_record_lands_with_the_events(fresh_db_url):
+    aid = _article(fresh_db_url, "https://npasyria.com/1/")
+    other = _article(fresh_db_url, "https://npasyria.com/2/")
+    batch = _batch(aid, [_event("ذيبان", 3)], [("الكبر", "SY09")])
+    batch[0].text_hash, batch[0].extractor, batch[0].extractor_version = "t1", "rules", "1.0"
+    batch.append(ArticleEvents(other, "https://npasyria.com/2/", "npa", "u", [], text_hash="t2",
+                               extractor="rules", extractor_version="1.0", skipped_reason="not Arabic"))
+    load_article_events(batch)
+    rows = query(fresh_db_url, "SELECT article_id, status, skipped_reason, events, unresolved, extracted_at "
+                               "FROM staging.extractions ORDER BY article_id")
+    assert [r[:5] for r in rows] == [(aid, "ok", "", 1, 1), (other, "skipped", "not Arabic", 0, 0)]
+    load_article_events(batch)  # unchanged: the record is not rewritten
+    assert query(fresh_db_url, "SELECT extracted_at FROM staging.extractions ORDER BY article_id") == \
+        [(r[5],) for r in rows]
