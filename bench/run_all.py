@@ -1,0 +1,72 @@
+"""`make bench`: run every benchmark, merge figures into bench/results.json, rebuild BENCHMARKS.md.
+
+Each bench module prints a JSON object on its last stdout line and writes bench/sections/<name>.md.
+A module that fails is reported and the others still run; the previous section is kept.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+# Order = order of sections in BENCHMARKS.md.
+MODULES = ["crawl", "clean", "extract", "load", "views", "e2e"]
+INTRO = """# Benchmarks
+
+Figures measured on this project's machines (2 cores, noisy neighbours): every comparison runs
+side by side in the same process run, repeated, and is reported as a median and as a ratio.
+Regenerate with `make bench` (writes `bench/results.json`, a flat JSON object of the figures,
+and this file from `bench/sections/*.md`). Benchmarks are never run as timed tests.
+"""
+
+
+def run_module(name: str) -> dict:
+    path = BENCH / f"bench_{name}.py"
+    if not path.exists():
+        print(f"[bench] {name}: no bench_{name}.py, skipped", flush=True)
+        return {}
+    print(f"[bench] {name} ...", flush=True)
+    start = time.perf_counter()
+    res = subprocess.run([sys.executable, "-m", f"bench.bench_{name}"], cwd=ROOT, capture_output=True, text=True,
+                         check=False)
+    lines = [ln for ln in res.stdout.strip().splitlines() if ln.startswith("{")]
+    if res.returncode != 0 or not lines:
+        print(f"[bench] {name} FAILED (exit {res.returncode}): {(res.stderr.strip().splitlines() or ['?'])[-1]}")
+        return {}
+    figures = json.loads(lines[-1])
+    print(f"[bench] {name} done in {time.perf_counter() - start:.0f}s: {figures}", flush=True)
+    return figures
+
+
+def assemble() -> str:
+    parts = [INTRO]
+    for name in MODULES:
+        section = BENCH / "sections" / f"{name}.md"
+        if section.exists():
+            parts.append(section.read_text(encoding="utf-8"))
+    extra = sorted(p for p in (BENCH / "sections").glob("*.md") if p.stem not in MODULES)
+    parts += [p.read_text(encoding="utf-8") for p in extra]
+    return "\n".join(parts)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("only", nargs="*", help="run only these benchmarks (default: all)")
+    args = parser.parse_args()
+    results_path = BENCH / "results.json"
+    results = json.loads(results_path.read_text()) if results_path.exists() else {}
+    for name in args.only or MODULES:
+        results.update(run_module(name))
+    results_path.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    (ROOT / "BENCHMARKS.md").write_text(assemble(), encoding="utf-8")
+    print(f"wrote {results_path} and BENCHMARKS.md")
+
+
+if __name__ == "__main__":
+    main()
