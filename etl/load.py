@@ -30,7 +30,10 @@ LOGGER = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 4  # retries of a batch on deadlock / serialization failure
 RETRY_BASE_DELAY_S = 0.2  # exponential backoff base
-RETRYABLE = (psycopg2.errors.DeadlockDetected, psycopg2.errors.SerializationFailure)
+# Transient failures worth retrying: conflicts, and a connection lost mid-batch (the server
+# rolls the open transaction back, so a retry starts clean).
+RETRYABLE = (psycopg2.errors.DeadlockDetected, psycopg2.errors.SerializationFailure,
+             psycopg2.OperationalError, psycopg2.InterfaceError)
 
 EVENT_COLUMNS = (
     "event_id", "article_id", "event_date", "time_precision", "disorder_type", "event_type",

@@ -89,3 +89,33 @@ def test_extraction_record_lands_with_the_events(fresh_db_url):
     load_article_events(batch)  # unchanged: the record is not rewritten
     assert query(fresh_db_url, "SELECT extracted_at FROM staging.extractions ORDER BY article_id") == \
         [(r[5],) for r in rows]
+
+
+def test_connection_lost_mid_load_rolls_back_and_retry_completes(fresh_db_url, monkeypatch):
+    """The server drops the connection after the COPY, inside the transaction: nothing of that
+    attempt survives, and the automatic retry loads the whole batch exactly once."""
+    import etl.load as load_mod
+
+    aid = _article(fresh_db_url, "https://npasyria.com/1/")
+    real_apply, calls = load_mod._apply, []
+
+    def dying_apply(cur, batch, summary):
+        calls.append(1)
+        if len(calls) == 1:
+            cur.execute("SELECT 1")
+            _copy_then_die(cur)
+        return real_apply(cur, batch, summary)
+
+    def _copy_then_die(cur):
+        real_apply(cur, batch, load_mod.LoadSummary())  # everything written inside the transaction...
+        cur.execute("SELECT pg_terminate_backend(pg_backend_pid())")  # ...then the connection is lost
+
+    batch = _batch(aid, [_event("ذيبان", 3), _event("الشحيل", 1)], [("الكبر", "SY09")])
+    monkeypatch.setattr(load_mod, "_apply", dying_apply)
+    monkeypatch.setattr(load_mod, "RETRY_BASE_DELAY_S", 0.01)
+    summary = load_article_events(batch)
+    assert len(calls) == 2 and summary.attempts == 2
+    assert (summary.inserted, summary.updated) == (2, 0)  # the retry saw an empty table: rollback worked
+    assert query(fresh_db_url, "SELECT count(*) FROM warehouse.events") == [(2,)]
+    assert query(fresh_db_url, "SELECT count(*) FROM warehouse.event_evidence") == [(2,)]
+    assert query(fresh_db_url, "SELECT occurrences FROM warehouse.unresolved_places") == [(1,)]
