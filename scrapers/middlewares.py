@@ -1,0 +1,149 @@
+"""Downloader middlewares: private-address guard, mirror-prefix offsite check, retry with backoff.
+
+Every refusal raises `Dropped` (an IgnoreRequest) carrying an error kind or a skip reason; the
+spider's errback records it (scrapers.stats), so each request is counted exactly once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import logging
+import socket
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+from scrapy.settings import BaseSettings
+
+from scrapers.stats import exception_kind, record_error
+
+LOGGER = logging.getLogger(__name__)
+
+ROBOTS_PATH = "/robots.txt"  # fetched at the host root, outside a mirror's /<slug>/ prefix
+
+
+class Dropped(IgnoreRequest):
+    """A request refused on purpose: `kind` is an error kind or, if `skip`, a skip reason."""
+
+    def __init__(self, kind: str, skip: bool = False) -> None:
+        super().__init__(kind)
+        self.kind = kind
+        self.skip = skip
+
+
+def is_private_ip(value: str) -> bool:
+    try:
+        addr = ipaddress.ip_address(value.split("%", 1)[0])
+    except ValueError:
+        return False
+    return not addr.is_global or addr.is_multicast
+
+
+async def resolve(host: str) -> list[str]:
+    """IP addresses of `host` (an IP literal resolves to itself); [] when DNS fails."""
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return []
+    return [info[4][0] for info in infos]
+
+
+class PrivateAddressMiddleware:
+    """Live mode only: never request loopback/private/link-local/reserved addresses (SSRF guard)."""
+
+    def __init__(self) -> None:
+        self.cache: dict[str, bool] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> PrivateAddressMiddleware:
+        mw = cls()
+        mw.crawler = crawler
+        return mw
+
+    async def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        spider = spider or self.crawler.spider
+        if getattr(getattr(spider, "site", None), "local_prefix", None):
+            return None  # crawling a mirror on purpose (--base-url)
+        host = _host(request.url)
+        if host not in self.cache:
+            self.cache[host] = await self.blocked(host)
+        if self.cache[host]:
+            raise Dropped("blocked_private_address")
+        return None
+
+    async def blocked(self, host: str) -> bool:
+        if not host or host == "localhost" or host.endswith(".localhost"):
+            return True
+        if is_private_ip(host):
+            return True
+        addresses = [host] if _is_ip(host) else await resolve(host)
+        return any(is_private_ip(a) for a in addresses)
+
+
+class PrefixOffsiteMiddleware:
+    """Only the outlet's own site: its domains (live) or the local /<slug>/ prefix (mirror)."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> PrefixOffsiteMiddleware:
+        mw = cls()
+        mw.crawler = crawler
+        return mw
+
+    def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        site = getattr(spider or self.crawler.spider, "site", None)
+        if site is None or site.is_allowed(request.url) or _is_robots(request):
+            return None
+        raise Dropped("offsite", skip=True)
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's retry, plus an exponential delay before each retry and a `<kind>_retried` count."""
+
+    def __init__(self, settings: BaseSettings) -> None:
+        super().__init__(settings)
+        self.backoff_base = settings.getfloat("HADATH_RETRY_BACKOFF_BASE", 1.0)
+        self.backoff_max = settings.getfloat("HADATH_RETRY_BACKOFF_MAX", 30.0)
+
+    async def process_response(self, request: Request, response: Response,
+                               spider: Spider | None = None) -> Request | Response:
+        result = super().process_response(request, response)
+        if isinstance(result, Request):
+            await self._backoff(result, f"http_{response.status}")
+        return result
+
+    async def process_exception(self, request: Request, exception: Exception,
+                                spider: Spider | None = None) -> Any:
+        result = super().process_exception(request, exception)
+        if isinstance(result, Request):
+            await self._backoff(result, exception_kind(exception))
+        return result
+
+    def delay_for(self, retry_times: int) -> float:
+        return min(self.backoff_base * (2 ** max(retry_times - 1, 0)), self.backoff_max)
+
+    async def _backoff(self, retry: Request, kind: str) -> None:
+        record_error(self.crawler.stats, f"{kind}_retried")
+        delay = self.delay_for(retry.meta.get("retry_times", 1))
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return False
+    return True
+
+
+def _is_robots(request: Request) -> bool:
+    return urlsplit(request.url).path == ROBOTS_PATH
