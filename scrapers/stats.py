@@ -122,6 +122,9 @@ class CrawlRunRecorder:
             self.run_id = cur.fetchone()[0]
         spider.crawl_run_id = self.run_id
         LOGGER.info("HADATH_RUN %s", json.dumps({"crawl_run_id": self.run_id}))
+        self.start_progress()
+
+    def start_progress(self) -> None:
         interval = self.crawler.settings.getfloat("HADATH_PROGRESS_INTERVAL", 2.0)
         self.loop = task.LoopingCall(self.log_progress)
         self.loop.start(interval, now=False)
@@ -137,6 +140,7 @@ class CrawlRunRecorder:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.loop and self.loop.running:
             self.loop.stop()
+        self.log_progress()  # a last progress line, so even a sub-interval crawl shows one
         stats = self.crawler.stats.get_stats()
         stats.setdefault("elapsed_time_seconds", _elapsed(stats))
         result = summary(stats, reason, self.run_id)
