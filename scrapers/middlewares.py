@@ -16,9 +16,13 @@ from urllib.parse import urlsplit
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
+from scrapy.http.request import NO_CALLBACK
 from scrapy.settings import BaseSettings
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.defer import Deferred
 
 from scrapers.stats import exception_kind, record_error
 
@@ -99,6 +103,32 @@ class PrefixOffsiteMiddleware:
         if site is None or site.is_allowed(request.url) or _is_robots(request):
             return None
         raise Dropped("offsite", skip=True)
+
+
+class MirrorRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """robots.txt of a mirrored outlet lives at <prefix>/robots.txt and speaks of real-site paths."""
+
+    async def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        site = getattr(self.crawler.spider, "site", None)
+        prefix = getattr(site, "local_prefix", None)
+        if not prefix or request.meta.get("dont_obey_robotstxt") or not request.url.startswith(prefix + "/"):
+            return await super().process_request(request)
+        parser = await self.prefix_parser(prefix)
+        self.process_request_2(parser, request.replace(url=site.to_real(request.url)))
+        return None
+
+    async def prefix_parser(self, prefix: str) -> Any:
+        if prefix not in self._parsers:
+            self._parsers[prefix] = Deferred()
+            robots = Request(prefix + ROBOTS_PATH, priority=self.DOWNLOAD_PRIORITY,
+                             meta={"dont_obey_robotstxt": True}, callback=NO_CALLBACK)
+            try:
+                response = await self.crawler.engine.download_async(robots)
+                await self._parse_robots(response, prefix, robots)
+            except Exception as err:  # as Scrapy does: no robots.txt -> no restriction
+                self._robots_error(err, prefix)
+        parser = self._parsers[prefix]
+        return await maybe_deferred_to_future(parser) if isinstance(parser, Deferred) else parser
 
 
 class BackoffRetryMiddleware(RetryMiddleware):

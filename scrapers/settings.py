@@ -49,6 +49,8 @@ HTTPCACHE_EXPIRATION_SECS = 0
 DOWNLOADER_MIDDLEWARES = {
     "scrapers.middlewares.PrivateAddressMiddleware": 40,  # before robots.txt fetches, too
     "scrapers.middlewares.PrefixOffsiteMiddleware": 45,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "scrapers.middlewares.MirrorRobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scrapers.middlewares.BackoffRetryMiddleware": 550,
 }

@@ -43,6 +43,7 @@ def feed(prefix: str) -> bytes:
         ("/news/1012/old-slug/", "Fri, 21 Jan 2022 12:00:00 +0200"),
         ("/news/1013/live/", "Fri, 21 Jan 2022 13:00:00 +0200"),
         ("/news/1014/huge/", "Fri, 21 Jan 2022 15:00:00 +0200"),
+        ("/news/1099/members-only/", "Fri, 21 Jan 2022 16:00:00 +0200"),  # disallowed by robots.txt
     ]
     body = "".join(f"<item><title>خبر {path.split('/')[2]}</title><link>{prefix}{path}</link><pubDate>{date}</pubDate>"
                    f"<author>reporter@halab-today.example (مراسل)</author><category>حلب</category></item>"
@@ -79,6 +80,8 @@ class Site:
         html = {"Content-Type": "text/html; charset=utf-8"}
         routes = {
             "/halab/": (200, html, b"<html><body>home</body></html>"),
+            "/halab/robots.txt": (200, {"Content-Type": "text/plain"}, b"User-agent: *\nDisallow: /news/1099/\n"),
+            "/halab/news/1099/members-only/": (200, html, article("ممنوع", "2022-01-21T16:00:00+02:00")),
             "/halab/feed.xml": (200, {"Content-Type": "application/rss+xml", "ETag": '"f1"'}, feed(prefix)),
             "/halab/sitemap.xml": (200, {"Content-Type": "application/xml"}, sitemap(prefix)),
             "/halab/news/page/1/": (200, html, listing(prefix, [
@@ -159,7 +162,8 @@ def test_seventh_outlet_crawl_edge_cases_idempotence_refresh_backfill(site, fres
     status, pages, new, updated, errors, skipped, wstart, wend, base_url = last_run(fresh_db_url)
     assert (status, new, updated) == ("partial", 4, 0)
     assert errors == {"http_404": 1, "http_500_retried": 2, "too_large": 1}
-    assert skipped["non_article"] == 1 and skipped["out_of_window"] >= 1
+    assert skipped["non_article"] == 1 and skipped["out_of_window"] >= 1 and skipped["robots_txt"] == 1
+    assert "/halab/news/1099/members-only/" not in state.hits and state.hits["/halab/robots.txt"] == 1
     assert (wstart, wend) == ("2022-01-19 22:00:00+00", "2022-01-22 22:00:00+00")
     assert base_url == f"{base}/halab"
     assert pages >= 12
