@@ -1,0 +1,52 @@
+"""What cleaning needs from the outlet configuration (scrapers/outlets.yaml, owned by the scrapers).
+
+Only two keys matter here: ``timezone`` (for timestamps printed without an offset) and the optional
+``selectors: {title, date, body}`` CSS overrides (parsel syntax, ``::text`` / ``::attr()`` allowed).
+An outlet missing from the file gets the defaults (Asia/Damascus, no selectors).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from etl import settings
+
+LOGGER = logging.getLogger(__name__)
+
+DEFAULT_TIMEZONE = "Asia/Damascus"  # Syria's zone (UTC+2 in winter up to 2022, UTC+3 since)
+
+
+def config_path() -> Path:
+    return settings.project_root() / "scrapers" / "outlets.yaml"
+
+
+@dataclass(frozen=True)
+class OutletConfig:
+    slug: str
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo(DEFAULT_TIMEZONE))
+    selectors: dict[str, str] = field(default_factory=dict)
+
+
+@functools.lru_cache(maxsize=4)
+def _load(path: Path) -> dict[str, OutletConfig]:
+    if not path.is_file():
+        LOGGER.warning("outlet config %s not found: defaults for every outlet", path)
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    default_tz = (data.get("defaults") or {}).get("timezone", DEFAULT_TIMEZONE)
+    outlets = {}
+    for entry in data.get("outlets") or []:
+        selectors = {k: v for k, v in (entry.get("selectors") or {}).items() if k in ("title", "date", "body") and v}
+        outlets[entry["slug"]] = OutletConfig(entry["slug"], ZoneInfo(entry.get("timezone") or default_tz), selectors)
+    return outlets
+
+
+def outlet_config(slug: str, path: Path | None = None) -> OutletConfig:
+    """The cleaning-relevant configuration of one outlet (defaults when unknown)."""
+    return _load(path or config_path()).get(slug) or OutletConfig(slug)
