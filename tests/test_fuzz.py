@@ -1,0 +1,67 @@
+"""Hostile input: the cleaner (and, once present, the extractor) on random and mutated input.
+
+Every outcome must be a result or a HadathError (recorded as a quarantined/skipped item by the
+pipelines); anything else would crash a batch.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from etl.clean.page import RawPage, clean_page
+from etl.errors import HadathError
+
+FIXTURES = Path(__file__).parent / "fixtures" / "scrapers"
+SEED_PAGE = (FIXTURES / "article.html").read_bytes()
+PAYLOADS = [b"<script>alert(1)</script>", b"'; DROP TABLE raw.articles; --", b"\x00\xff\xfe", b"<!--",
+            b"<![CDATA[", b"&#x0;", "\u202e\u200f".encode(), b"<meta charset='utf-7'>", b"\xd9" * 50,
+            "داعش قسد ٣ قتلى".encode()]
+FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _clean(body: bytes) -> None:
+    page = RawPage(article_id=1, outlet="orient", url="https://www.orient-news.net/ar/news_show/100001/0/x",
+                   body=body, headers={"Content-Type": "text/html"})
+    try:
+        out = clean_page(page)
+    except HadathError:
+        return
+    assert isinstance(out.body, str)
+
+
+@FUZZ
+@given(st.binary(max_size=4000))
+def test_cleaner_survives_random_bytes(body):
+    _clean(body)
+
+
+@FUZZ
+@given(st.text(max_size=3000))
+def test_cleaner_survives_random_text(text):
+    _clean(text.encode("utf-8", "surrogatepass"))
+
+
+@FUZZ
+@given(st.lists(st.tuples(st.integers(0, len(SEED_PAGE)), st.sampled_from(PAYLOADS), st.integers(0, 200)),
+                max_size=8))
+def test_cleaner_survives_mutated_pages(edits):
+    body = bytearray(SEED_PAGE)
+    for pos, payload, cut in edits:
+        body[pos:pos + cut] = payload  # overwrite a slice with a hostile payload
+    _clean(bytes(body))
+
+
+def test_seed_page_is_an_article():
+    body = clean_page(RawPage(1, "orient", "https://www.orient-news.net/ar/news_show/1/0/x", SEED_PAGE)).body
+    assert "اشتباكات اندلعت قرب مارع" in body
+
+
+@pytest.mark.parametrize("body", [b"", b"   ", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20])
+def test_cleaner_rejects_non_pages_with_one_clear_error(body):
+    with pytest.raises(HadathError) as err:
+        clean_page(RawPage(1, "orient", "https://www.orient-news.net/ar/news_show/1/0/x", body))
+    assert "\n" not in str(err.value)
