@@ -43,6 +43,7 @@ def feed(prefix: str) -> bytes:
         ("/news/1012/old-slug/", "Fri, 21 Jan 2022 12:00:00 +0200"),
         ("/news/1013/live/", "Fri, 21 Jan 2022 13:00:00 +0200"),
         ("/news/1014/huge/", "Fri, 21 Jan 2022 15:00:00 +0200"),
+        ("/news/1015/streamed-huge/", "Fri, 21 Jan 2022 15:30:00 +0200"),  # no Content-Length
         ("/news/1099/members-only/", "Fri, 21 Jan 2022 16:00:00 +0200"),  # disallowed by robots.txt
     ]
     body = "".join(f"<item><title>خبر {path.split('/')[2]}</title><link>{prefix}{path}</link><pubDate>{date}</pubDate>"
@@ -111,12 +112,25 @@ def site() -> Iterator[tuple[str, Site]]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 (http.server API)
             host = f"http://{self.headers['Host']}/halab"
+            if self.path == "/halab/news/1015/streamed-huge/":
+                return self.stream(BIG)
             status, headers, body = state.respond(self.path.split("?")[0], host)
             self.send_response(status)
             for key, value in {**headers, "Content-Length": str(len(body))}.items():
                 self.send_header(key, value)
             self.end_headers()
             self.wfile.write(body)
+
+        def stream(self, size: int) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            chunk = b"x" * 65536
+            try:
+                for _ in range(size // len(chunk) + 1):
+                    self.wfile.write(chunk)
+            except OSError:
+                pass  # the crawler hung up at DOWNLOAD_MAXSIZE
 
         def log_message(self, *args) -> None:
             pass
@@ -161,7 +175,7 @@ def test_seventh_outlet_crawl_edge_cases_idempotence_refresh_backfill(site, fres
     assert stored[f"{REAL}/news/1001/clashes-north/"][:3] == (1, 200, "utf-8")
     status, pages, new, updated, errors, skipped, wstart, wend, base_url = last_run(fresh_db_url)
     assert (status, new, updated) == ("partial", 4, 0)
-    assert errors == {"http_404": 1, "http_500_retried": 2, "too_large": 1}
+    assert errors == {"http_404": 1, "http_500_retried": 2, "too_large": 2}
     assert skipped["non_article"] == 1 and skipped["out_of_window"] >= 1 and skipped["robots_txt"] == 1
     assert "/halab/news/1099/members-only/" not in state.hits and state.hits["/halab/robots.txt"] == 1
     assert (wstart, wend) == ("2022-01-19 22:00:00+00", "2022-01-22 22:00:00+00")
