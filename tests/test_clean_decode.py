@@ -6,7 +6,7 @@ import gzip
 
 import pytest
 
-from etl.clean.decode import DecodeError, decode_html, declared_charsets, gunzip, looks_like_mojibake
+from etl.clean.decode import DecodeError, declared_charsets, decode_html, gunzip, looks_like_mojibake
 
 ARABIC = "<html><body><p>قوات النظام تقصف ريف إدلب الجنوبي</p></body></html>"
 
