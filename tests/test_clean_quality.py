@@ -1,0 +1,42 @@
+"""Cleaning quality gate: snippet precision / recall, title and date accuracy on saved pages
+(tests/quality/clean/cases.yaml) must stay at or above tests/quality/clean/floors.yaml."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "quality" / "clean"))
+import gate  # noqa: E402
+
+METRICS = ("precision", "recall", "date_accuracy", "title_accuracy")
+
+
+def _check(group: str, cases: list[dict]) -> None:
+    score = gate.evaluate(cases).get(group)
+    assert score is not None and score.pages == len(cases), f"{group}: some listed pages are missing"
+    floors = gate.load_floors()[group]
+    got = score.as_dict()
+    below = [f"{m} {got[m]:.3f} < floor {floors[m]}" for m in METRICS if got[m] < floors[m]]
+    assert not below, f"{group}: " + "; ".join(below) + "\n" + "\n".join(score.failures)
+
+
+def test_snapshot_pages_meet_the_floors():
+    cases = [c for c in gate.load_cases() if gate.group_of(c) == "snapshot"]
+    if not cases:
+        pytest.skip("no snapshot cases yet: generate snapshot/sites, then tests/quality/clean/make_cases.py")
+    _check("snapshot", cases)
+
+
+def test_shared_real_pages_meet_the_floors(shared_dir):
+    cases = [c for c in gate.load_cases() if gate.group_of(c) == "shared"]
+    assert cases and all(gate.page_path(c).is_file() for c in cases)
+    _check("shared", cases)
+
+
+def test_cases_file_is_well_formed():
+    for case in gate.load_cases():
+        assert set(case) >= {"id", "page", "outlet", "url", "title", "published", "must_contain", "must_not_contain"}
+        assert case["must_contain"], case["id"]
