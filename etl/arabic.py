@@ -1,7 +1,8 @@
 """Arabic text normalisation, tokenisation and sentence splitting: the one normaliser of Hadath.
 
 Every module that compares Arabic text (cleaning, extraction, gazetteer lookup, dedup) calls
-``normalize()``. All tables and regexes are built at import; a call only runs ``str.translate``,
+``normalize()``. All tables and regexes are built at import (one plan per option combination, cached); a call
+runs one deletion regex (only when something is to delete), a short chain of ``str.replace`` calls,
 one whitespace collapse and, for rare inputs, one NFKC pass.
 
 ``normalize(text, *, ...)`` options (defaults in brackets):
@@ -64,12 +65,18 @@ _DIGITS = {chr(0x0660 + i): str(i) for i in range(10)} | {chr(0x06F0 + i): str(i
 _PUNCT = {"،": ",", "؛": ";", "؟": "?", "٫": ".", "٬": ",", "٪": "%"}
 
 _NON_NFKC = re.compile("[\u00a0\ufb50-\ufdff\ufe70-\ufefe\u2000-\u200a]")
-_DIGITS_TABLE = str.maketrans(_DIGITS)
-_MARKS_TABLE = str.maketrans(dict.fromkeys(_MARKS))
+_DIACRITICS_RE = re.compile("[" + "".join(_DIACRITICS) + "]+")
+_MARKS_RE = re.compile("[" + "".join(_MARKS) + "]+")
+_DELETABLE = re.compile("[" + "".join(_DIACRITICS) + "".join(_MARKS) + "]+")
+
+# Speed: str.translate with a dict costs ~0.1 us per non-ASCII character (0.4 ms for a 3 KB
+# article); a chain of str.replace calls, one per mapped character, is ~50x faster because each
+# call is a C-level scan. Deletions use one character-class regex, run only when it finds something.
+_Plan = tuple[tuple[tuple[str, str], ...], re.Pattern[str] | None]
 
 
 @functools.lru_cache(maxsize=64)
-def _table(
+def _plan(
     fold_alef: bool,
     fold_hamza_seats: bool,
     fold_ta_marbuta: bool,
@@ -79,9 +86,9 @@ def _table(
     digits: bool,
     punctuation: bool,
     strip_marks: bool,
-) -> dict[int, str | None]:
-    """One translate table per option combination (built once, then cached)."""
-    mapping: dict[str, str | None] = {}
+) -> _Plan:
+    """(character replacements, deletion regex) for one option combination, built once."""
+    mapping: dict[str, str] = {}
     if fold_alef:
         mapping |= _ALEF
     if fold_hamza_seats:
@@ -92,18 +99,19 @@ def _table(
         mapping["ى"] = "ي"
     if fold_variants:
         mapping |= _VARIANTS
-    if strip_diacritics:
-        mapping |= dict.fromkeys(_DIACRITICS)
     if digits:
         mapping |= _DIGITS
     if punctuation:
         mapping |= _PUNCT
-    if strip_marks:
-        mapping |= dict.fromkeys(_MARKS)
-    return str.maketrans(mapping)
+    deleter = {(True, True): _DELETABLE, (True, False): _DIACRITICS_RE, (False, True): _MARKS_RE}
+    return tuple(mapping.items()), deleter.get((strip_diacritics, strip_marks))
 
 
-_DEFAULT_TABLE = _table(True, False, True, True, True, True, True, False, True)
+def _replace_all(text: str, pairs: tuple[tuple[str, str], ...]) -> str:
+    for old, new in pairs:
+        if old in text:
+            text = text.replace(old, new)
+    return text
 
 
 def normalize(
@@ -124,30 +132,34 @@ def normalize(
     """Normalise Arabic text for comparison (see the module docstring for every option)."""
     if compat and _NON_NFKC.search(text):
         text = unicodedata.normalize("NFKC", text)
-    table = _table(
+    pairs, deleter = _plan(
         fold_alef, fold_hamza_seats, fold_ta_marbuta, fold_alef_maqsura, fold_variants,
         strip_diacritics, digits, punctuation, strip_marks,
     )
-    text = text.translate(table)
+    if deleter is not None and deleter.search(text):
+        text = deleter.sub("", text)
+    text = _replace_all(text, pairs)
     if collapse_space:
         return " ".join(text.split())
     return text
 
 
+_DIGIT_PAIRS = tuple(_DIGITS.items())
+
+
 def to_ascii_digits(text: str) -> str:
     """Arabic-Indic (٠-٩) and Persian (۰-۹) digits -> ASCII; nothing else changes."""
-    return text.translate(_DIGITS_TABLE)
+    return _replace_all(text, _DIGIT_PAIRS)
 
 
 def strip_marks(text: str) -> str:
     """Remove zero-width and bidi control characters (ZWSP..RLM, embeddings, isolates, BOM, ALM)."""
-    return text.translate(_MARKS_TABLE)
+    return _MARKS_RE.sub("", text) if _MARKS_RE.search(text) else text
 
 
 # --- aligned folding (for regex matching with offsets into the original) --------------------
-# Only 1:1 folds, so every kept character maps back to one original index.
-_ALIGN_TABLE = _table(True, False, True, True, True, False, True, True, False)
-_DELETABLE = re.compile("[" + "".join(_DIACRITICS) + "".join(_MARKS) + "]+")
+# Only 1:1 replacements, so every kept character maps back to one original index.
+_ALIGN_PAIRS = _plan(True, False, True, True, True, False, True, True, False)[0]
 
 
 def normalize_aligned(text: str) -> tuple[str, list[int]]:
@@ -157,7 +169,7 @@ def normalize_aligned(text: str) -> tuple[str, list[int]]:
     and ``offsets[len(folded)] == len(text)``. Whitespace is kept as is (match it with ``\\s+``).
     """
     if not _DELETABLE.search(text):
-        return text.translate(_ALIGN_TABLE), list(range(len(text) + 1))
+        return _replace_all(text, _ALIGN_PAIRS), list(range(len(text) + 1))
     pieces: list[str] = []
     offsets: list[int] = []
     pos = 0
@@ -167,14 +179,17 @@ def normalize_aligned(text: str) -> tuple[str, list[int]]:
         pos = match.end()
     pieces.append(text[pos:])
     offsets.extend(range(pos, len(text) + 1))
-    return "".join(pieces).translate(_ALIGN_TABLE), offsets
+    return _replace_all("".join(pieces), _ALIGN_PAIRS), offsets
 
 
 def original_span(offsets: list[int], start: int, end: int) -> tuple[int, int]:
-    """Map a ``[start, end)`` span of an aligned-folded string back to the original text."""
+    """Map a ``[start, end)`` span of an aligned-folded string back to the original text.
+
+    The original span includes diacritics/marks that follow its last letter ("أمسِ").
+    """
     if end <= start:
         return offsets[start], offsets[start]
-    return offsets[start], offsets[end - 1] + 1
+    return offsets[start], offsets[end]
 
 
 # --- tokens and clitics --------------------------------------------------------------------

@@ -283,3 +283,11 @@ def test_split_thirty_sentence_paragraph() -> None:
     result = split_sentences(paragraph)
     assert len(result) == 30
     assert result == sentences
+
+
+def test_original_span_keeps_trailing_diacritics() -> None:
+    raw = "مساءَ أمسِ في"
+    folded, offsets = normalize_aligned(raw)
+    start = folded.index("امس")
+    assert raw[slice(*original_span(offsets, start, start + 3))] == "أمسِ"
+    assert original_span(offsets, 2, 2) == (2, 2)
