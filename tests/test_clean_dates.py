@@ -104,3 +104,11 @@ def test_jsonld_with_broken_json_is_skipped():
     page = page.replace("</head>", META + "</head>")
     assert _pick(page).source == "meta"
     assert json.dumps(dates.SOURCES)
+
+
+def test_header_today_widget_is_not_the_publication_date_but_a_byline_above_h1_is():
+    page = article_page(visible_date="").replace("<nav>", '<div class="today">الأربعاء 26 كانون الثاني 2022</div><nav>')
+    assert _pick(page).source == "none"
+    byline = article_page(visible_date="").replace('<h1 class="entry-title">', '<span class="cat">أخبار</span><time>20 كانون الثاني 2022</time><h1 class="entry-title">')
+    got = _pick(byline)
+    assert (got.source, got.at.date().isoformat()) == ("visible", "2022-01-20")

@@ -2,7 +2,8 @@
 
 Priority (``date_source`` in staging.articles):
 
-1. ``feed``    raw.articles.feed_meta ``published`` (RSS pubDate / Atom published, as the crawler stored it);
+1. ``feed``    raw.articles.feed_meta ``published``: the crawler's discovery metadata (RSS pubDate /
+               Atom published, news-sitemap publication_date, a listing item's <time>; never lastmod);
 2. ``jsonld``  schema.org ``datePublished`` of the page's article object;
 3. ``meta``    ``article:published_time`` and similar og / itemprop / Dublin Core metas;
 4. ``url``     a date in the URL path (``etl.arabic_dates.date_from_url``);
@@ -51,7 +52,9 @@ META_NAMES = (
     "dcterms.created", "dc.date", "sailthru.date", "parsely-pub-date", "article.published",
 )
 VISIBLE_AFTER_NODES = 40  # text nodes after the <h1> scanned for a visible date
-VISIBLE_BEFORE_NODES = 12  # ... and before it (bylines above the headline)
+# ... and before it (a byline right above the headline); kept small: many Arabic sites print
+# today's date in the page header, which must not be read as the publication date.
+VISIBLE_BEFORE_NODES = 3
 COPYRIGHT_RE = re.compile(r"©|&copy;|حقوق|copyright|all rights", re.I)
 _ISO_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?\s*$", re.I)
 SOURCES = ("feed", "jsonld", "meta", "url", "visible", "none")
