@@ -312,6 +312,13 @@ def entry_html(outlet: Outlet, name: str, entry: Entry, n: int = 0) -> str:
                     iso=iso(entry.published) if entry.published else "", n=n)
 
 
+def undated(entry: Entry, keep: bool) -> Entry:
+    """On a no_date page even the related links show no dates (nothing a date sniffer could pick)."""
+    if not keep:
+        entry.published = None
+    return entry
+
+
 def body_html(outlet: Outlet, art: Article, related: list[Article]) -> str:
     paras = [" ".join(p.split()) for p in re.split(r"\n\s*\n", art.body.strip()) if p.strip()]
     out = [f"<p>{esc(p)}</p>" for p in paras]
@@ -395,7 +402,8 @@ def render_article(outlet: Outlet, art: Article, articles: list[Article], routes
         "body_html": body_html(outlet, art, related), "comments_html": comments_html(outlet, art),
         "tags_html": "\n".join(fragment(outlet, "tag", tag=esc(t), url=outlet.url(
             outlet.site["tag_path"].format(tag=t))) for t in art.tags),
-        "related_html": "\n".join(entry_html(outlet, "related_item", entry_of(outlet, r)) for r in related),
+        "related_html": "\n".join(entry_html(outlet, "related_item", undated(entry_of(outlet, r), art.dated))
+                                  for r in related),
         "amphtml": "".join(f'<link rel="amphtml" href="{outlet.url(r["path"])}">' for r in amp),
         "article_num": re.sub(r"\D", "", art.path)[:7] or str(zlib.crc32(art.id.encode()) % 10**6)}
     return outlet.templates["article.html"].substitute(ctx)
