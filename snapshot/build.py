@@ -21,7 +21,7 @@ import shutil
 import sys
 import zlib
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from email.utils import format_datetime
 from pathlib import Path
 from string import Template
@@ -153,7 +153,7 @@ def parse_published(value: object) -> datetime | None:
         return None
     stamp = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     if stamp.tzinfo is None:  # PyYAML gives naive UTC for unquoted offsets; strings are local
-        stamp = stamp.replace(tzinfo=timezone.utc if isinstance(value, datetime) else DAMASCUS)
+        stamp = stamp.replace(tzinfo=UTC if isinstance(value, datetime) else DAMASCUS)
     return stamp.astimezone(DAMASCUS)
 
 
@@ -199,12 +199,12 @@ def visible_date(stamp: datetime, fmt: str, digits: str) -> str:
 
 def iso(stamp: datetime, utc: bool = False) -> str:
     if utc:
-        return stamp.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return stamp.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return stamp.isoformat()
 
 
 def rfc822(stamp: datetime, utc: bool) -> str:
-    return format_datetime(stamp.astimezone(timezone.utc if utc else DAMASCUS))
+    return format_datetime(stamp.astimezone(UTC if utc else DAMASCUS))
 
 
 # ----------------------------------------------------------------------------- routes
