@@ -16,7 +16,7 @@ Every night at 02:00 Asia/Damascus, Hadath processes the **previous calendar day
 
 Re-running a night replaces that night's results (idempotent; stable event ids).
 Params: `base_url` crawls a mirror/snapshot (e.g. `http://127.0.0.1:8765`) instead of the live sites;
-`outlets` limits the crawl to some slugs. Database: Airflow connection `hadath_db`
+`outlets` limits the crawl to some slugs; `crawl=false` re-processes what `raw` already holds. Database: Airflow connection `hadath_db`
 (defaults to `DATABASE_URL`).
 """
 
@@ -57,6 +57,7 @@ default_args = {
     params={
         "base_url": Param(None, type=["null", "string"], description="crawl this mirror instead of live sites"),
         "outlets": Param([], type="array", description="limit to these outlet slugs (empty: all enabled)"),
+        "crawl": Param(True, type="boolean", description="false: re-process what is already in raw, no fetching"),
     },
 )
 def hadath_nightly():
@@ -70,6 +71,8 @@ def hadath_nightly():
     def outlets(params=None) -> list[str]:
         from etl.orchestrate import enabled_outlets
 
+        if not params.get("crawl", True):
+            return []  # the mapped crawl is then skipped; clean runs on what raw already holds
         return enabled_outlets(params.get("outlets") or None)
 
     @task(execution_timeout=timedelta(minutes=50), max_active_tis_per_dagrun=2)

@@ -54,7 +54,7 @@ def environment(url: str) -> dict[str, str]:
         "AIRFLOW__CORE__PARALLELISM": str(PARALLELISM),
         "AIRFLOW__CORE__MAX_ACTIVE_TASKS_PER_DAG": str(PARALLELISM),
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": "admin:admin",
-        "AIRFLOW__LOGGING__LOGGING_LEVEL": env.get("AIRFLOW__LOGGING__LOGGING_LEVEL", "WARNING"),
+        "AIRFLOW__LOGGING__LOGGING_LEVEL": env.get("AIRFLOW__LOGGING__LOGGING_LEVEL", "INFO"),
         "AIRFLOW_CONN_HADATH_DB": connection_json(url),
         settings.ENV_DATABASE_URL: url,
         "HADATH_RETRY_DELAY_S": env.get("HADATH_RETRY_DELAY_S", str(LOCAL_RETRY_DELAY_S)),
@@ -65,12 +65,13 @@ def environment(url: str) -> dict[str, str]:
 
 
 def ensure_migrated(env: dict[str, str]) -> None:
-    """`airflow db migrate` once per Airflow version (stamp file in AIRFLOW_HOME)."""
-    import airflow
+    """`airflow db migrate` once per Airflow version (stamp file in AIRFLOW_HOME). Airflow is not
+    imported here: importing it would read (and create) the default ~/airflow home."""
+    from importlib.metadata import version
 
     home = Path(env["AIRFLOW_HOME"])
     home.mkdir(parents=True, exist_ok=True)
-    stamp = home / f".migrated-{airflow.__version__}"
+    stamp = home / f".migrated-{version('apache-airflow')}"
     if stamp.exists():
         return
     LOGGER.info("initialising Airflow metadata in %s", home)

@@ -233,9 +233,19 @@ def extract(window: Window, url: str) -> dict:
 
 
 def load(window: Window, url: str) -> dict:
-    from etl.events.pipeline import load_window
+    """Merge the window's per-article events into canonical events (one event, many reports)
+    and keep the gazetteer in warehouse.places current."""
+    from etl.canonical import reconcile
+    from etl.reference import sync_places
 
-    return _as_dict(load_window(window.since, window.until, url=url))
+    with db.transaction(url) as cur:
+        cur.execute("SELECT article_id FROM staging.articles WHERE published_at >= %s AND published_at < %s",
+                    (window.since, window.until))
+        ids = [r[0] for r in cur.fetchall()]
+    summary = _as_dict(reconcile(ids, url))
+    summary["places"] = sync_places(url)
+    LOGGER.info("load: %s", summary)
+    return summary
 
 
 def _as_dict(obj) -> dict:
