@@ -10,6 +10,7 @@ Snippets are compared after ``etl.arabic.normalize`` (spacing, alef forms, diacr
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +25,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
 SHARED = ROOT.parent / "shared"
 DAMASCUS = ZoneInfo("Asia/Damascus")
+# Development only: score pages of a snapshot built elsewhere (snapshot/build.py --out DIR).
+SITES_OVERRIDE = os.environ.get("CLEAN_GATE_SITES")
 
 
 def load_cases() -> list[dict]:
@@ -40,12 +43,30 @@ def group_of(case: dict) -> str:
 
 def page_path(case: dict) -> Path:
     page = case["page"]
-    return SHARED / page.removeprefix("shared:") if page.startswith("shared:") else ROOT / page
+    if page.startswith("shared:"):
+        return SHARED / page.removeprefix("shared:")
+    if SITES_OVERRIDE and page.startswith("snapshot/sites/"):
+        return Path(SITES_OVERRIDE) / page.removeprefix("snapshot/sites/")
+    return ROOT / page
 
 
 def raw_page(case: dict, article_id: int = 0) -> RawPage:
     fetched = datetime.fromisoformat(case["fetched"]) if case.get("fetched") else None
     return RawPage(article_id, case["outlet"], case["url"], page_path(case).read_bytes(), fetched_at=fetched)
+
+
+def snapshot_candidates() -> list[dict]:
+    """{"page": ...} for every snapshot/content source, whether or not its page is built."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "snapshot"))
+    import build  # snapshot/build.py: the URL -> file rule of the snapshot
+
+    found = []
+    for src in sorted((ROOT / "snapshot" / "content").glob("*/*.yaml")):
+        art = yaml.safe_load(src.read_text(encoding="utf-8"))
+        found.append({"page": str(Path("snapshot/sites") / src.parent.name / build.file_for(art["path"], ".html"))})
+    return found
 
 
 @dataclass
