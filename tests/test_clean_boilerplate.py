@@ -36,3 +36,9 @@ def test_first_line_is_never_a_cut():
 def test_comment_policy_disclaimer_starts_the_trailing_part():
     text = ARTICLE + "\nترحب شبكة CNN بالنقاش الحيوي والمفيد، وكي لا نضطر إلى مراجعة التعليقات قبل نشرها."
     assert strip_boilerplate(text) == ARTICLE
+
+
+def test_long_read_also_link_line_is_dropped():
+    link = "اقرأ أيضًا: الجيش الوطني يسيطر على قرية أم جلود بريف منبج.. ومسيرة تركية تستهدف قسد في ريف حلب الشرقي"
+    assert len(link.split()) > 14
+    assert strip_boilerplate(f"{ARTICLE}\n{link}\nوفي مدينة إدلب اعتقلت الهيئة ناشطاً.") == ARTICLE + "\nوفي مدينة إدلب اعتقلت الهيئة ناشطاً."

@@ -112,3 +112,11 @@ def test_header_today_widget_is_not_the_publication_date_but_a_byline_above_h1_i
     byline = article_page(visible_date="").replace('<h1 class="entry-title">', '<span class="cat">أخبار</span><time>20 كانون الثاني 2022</time><h1 class="entry-title">')
     got = _pick(byline)
     assert (got.source, got.at.date().isoformat()) == ("visible", "2022-01-20")
+
+
+def test_event_dates_in_the_first_paragraph_are_not_publication_dates():
+    prose = ["قُتل ٣ عناصر من ميليشيا أسد في 21 كانون الثاني/يناير 2022، خلال اشتباكات مع مقاتلي هيئة تحرير الشام على محور تلال الكبانة."]
+    assert _pick(article_page(prose + PROSE_TAIL, visible_date="")) == dates.Published(None, "none")
+
+
+PROSE_TAIL = ["وفي ريف حماة الغربي، قُتل راعي أغنام بقصف مدفعي استهدف أطراف قرية السرمانية في سهل الغاب."]

@@ -11,7 +11,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent / "quality" / "clean"))
 import gate  # noqa: E402
 
-METRICS = ("precision", "recall", "date_accuracy", "title_accuracy")
+METRICS = ("precision", "recall", "date_accuracy", "fallback_date_accuracy", "title_accuracy")
 
 
 def _check(group: str, cases: list[dict]) -> None:

@@ -7,7 +7,8 @@ The markers live in ``etl/data/boilerplate.yaml`` (never in code). Lines are com
   ``cut_from_prefix`` pattern, ends the article: it and everything after it are dropped (never the
   first line, so an article cannot be emptied by its own first sentence);
 - a short line (``max_line_words``) starting with a ``drop_lines`` pattern is dropped wherever
-  it is (inline "اقرأ أيضاً: ..." links, share prompts, copyright lines).
+  it is (share prompts, copyright lines); an inline "اقرأ أيضاً: <headline>" link line
+  (``read_also_lines``) is dropped whatever its length.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class Rules:
     cut_heading: re.Pattern
     cut_prefix: re.Pattern
     drop_line: re.Pattern
+    read_also: re.Pattern
     max_line_words: int
 
 
@@ -49,6 +51,7 @@ def load_rules(path: Path = DATA_FILE) -> Rules:
         cut_heading=re.compile(rf"(?:{_alternation(data['cut_from'])}){_HEADING_TAIL}", re.I),
         cut_prefix=re.compile(_alternation(data.get("cut_from_prefix", [])), re.I),
         drop_line=re.compile(_alternation(data["drop_lines"]), re.I),
+        read_also=re.compile(_alternation(data.get("read_also_lines", [])), re.I),
         max_line_words=int(data["max_line_words"]),
     )
 
@@ -64,6 +67,8 @@ def is_drop_line(line: str, rules: Rules | None = None) -> bool:
     """True for a short share / newsletter / copyright / read-also line."""
     rules = rules or load_rules()
     norm = normalize(line)
+    if rules.read_also.match(norm):
+        return True
     return len(norm.split()) <= rules.max_line_words and bool(rules.drop_line.match(norm))
 
 

@@ -8,7 +8,8 @@ Priority (``date_source`` in staging.articles):
 3. ``meta``    ``article:published_time`` and similar og / itemprop / Dublin Core metas;
 4. ``url``     a date in the URL path (``etl.arabic_dates.date_from_url``);
 5. ``visible`` the outlet's CSS ``date`` selector, else an Arabic date printed near the <h1>
-               (both month systems, Arabic-Indic digits: ``etl.arabic_dates.parse_arabic_date``);
+               (both month systems, Arabic-Indic digits: ``etl.arabic_dates.parse_arabic_date``)
+               in a SHORT text node (a date line, not article prose with event dates);
 6. ``none``    published_at NULL, date_missing true.
 
 Rules:
@@ -55,6 +56,9 @@ VISIBLE_AFTER_NODES = 40  # text nodes after the <h1> scanned for a visible date
 # ... and before it (a byline right above the headline); kept small: many Arabic sites print
 # today's date in the page header, which must not be read as the publication date.
 VISIBLE_BEFORE_NODES = 3
+# A date line / byline is short; a longer text node near the title is article prose, whose dates
+# are event dates ("قتل 3 عناصر في 21 كانون الثاني"), never the publication date.
+MAX_VISIBLE_DATE_CHARS = 80
 COPYRIGHT_RE = re.compile(r"©|&copy;|حقوق|copyright|all rights", re.I)
 _ISO_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?\s*$", re.I)
 SOURCES = ("feed", "jsonld", "meta", "url", "visible", "none")
@@ -158,7 +162,8 @@ def _visible_texts(tree: HtmlElement) -> list[str]:
     after = h1.xpath(f"following::text(){skip}[position() <= {VISIBLE_AFTER_NODES}]")
     before = h1.xpath(f"preceding::text(){skip}[position() <= {VISIBLE_BEFORE_NODES}]")
     texts = [str(t).strip() for t in [*after, *reversed(before)]]
-    return [t for t in texts if t and any(ch.isdigit() for ch in t) and not COPYRIGHT_RE.search(t)]
+    return [t for t in texts if t and len(t) <= MAX_VISIBLE_DATE_CHARS and any(ch.isdigit() for ch in t)
+            and not COPYRIGHT_RE.search(t)]
 
 
 def _arabic_date(text: str, tz: ZoneInfo, default_year: int | None) -> datetime | None:

@@ -5,6 +5,8 @@ and bench/bench_clean.py).
 - recall    = must_contain snippets found / must_contain snippets
 - precision = must_contain found / (must_contain found + must_not_contain found)
 - date accuracy = pages whose published day (Asia/Damascus) equals the expected one (null = no date)
+- fallback date accuracy = the same with JSON-LD and every <meta> removed from the page, so that
+  only the URL and the visible date near the title can answer (most snapshot pages carry JSON-LD)
 Snippets are compared after ``etl.arabic.normalize`` (spacing, alef forms, diacritics).
 """
 
@@ -19,6 +21,9 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from etl.arabic import normalize
+from etl.clean import dates, html
+from etl.clean.decode import decode_html
+from etl.clean.outlets import outlet_config
 from etl.clean.page import RawPage, clean_page
 
 HERE = Path(__file__).resolve().parent
@@ -75,6 +80,7 @@ class Score:
     wanted: int = 0  # must_contain snippets
     junk: int = 0  # must_not_contain snippets present
     dates_ok: int = 0
+    fallback_dates_ok: int = 0
     titles_ok: int = 0
     pages: int = 0
     failures: list[str] = field(default_factory=list)
@@ -93,7 +99,8 @@ class Score:
 
     def as_dict(self) -> dict:
         return {"pages": self.pages, "precision": round(self.precision, 4), "recall": round(self.recall, 4),
-                "date_accuracy": round(self.date_accuracy, 4), "title_accuracy": round(self.titles_ok / max(self.pages, 1), 4)}
+                "date_accuracy": round(self.date_accuracy, 4),
+                "fallback_date_accuracy": round(self.fallback_dates_ok / max(self.pages, 1), 4), "title_accuracy": round(self.titles_ok / max(self.pages, 1), 4)}
 
 
 def score_case(case: dict, score: Score) -> None:
@@ -113,6 +120,21 @@ def score_case(case: dict, score: Score) -> None:
         score.failures += [f"{case['id']}: {kind} {s!r}" for s in items]
     if day != case["published"]:
         score.failures.append(f"{case['id']}: date {day} ({page.date_source}) != {case['published']}")
+    fallback = fallback_date(case)
+    score.fallback_dates_ok += fallback[0] == case["published"]
+    if fallback[0] != case["published"]:
+        score.failures.append(f"{case['id']}: fallback date {fallback[0]} ({fallback[1]}) != {case['published']}")
+
+
+def fallback_date(case: dict) -> tuple[str | None, str]:
+    """(local day, source) from the URL and visible dates only: JSON-LD and <meta> removed."""
+    raw = raw_page(case)
+    config = outlet_config(raw.outlet)
+    tree = html.parse(decode_html(raw.body, raw.headers, raw.encoding).text)
+    for node in tree.xpath('//script[contains(@type, "ld+json")] | //meta'):
+        node.getparent().remove(node)
+    found = dates.published_at(tree, raw.url, {}, config.timezone, config.selectors.get("date"), raw.fetched_at)
+    return (found.at.astimezone(DAMASCUS).date().isoformat() if found.at else None), found.source
 
 
 def evaluate(cases: list[dict]) -> dict[str, Score]:
