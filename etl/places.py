@@ -44,6 +44,9 @@ PREP_BA = "ب"
 RELATION_ORDER = ("origin", "front", "road", "region", "district", "near", "in")
 POINT_RELATIONS = frozenset({"in", "district", "origin"})  # relations that keep precision 1
 PRECISE, NEAR, REGIONAL = 1, 2, 3  # ACLED geo_precision values
+# Governorates whose articles routinely name each other's districts ("حي المزة" in a Rural
+# Damascus round-up): the article context does not rule out a neighbourhood of the partner.
+CONTEXT_PARTNERS = {"SY01": "SY03", "SY03": "SY01"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,7 +246,9 @@ def _match_cue(toks: list[_Token], i: int, rules: _Rules) -> _Item | None:
         for form in forms:
             hit = rules.cues.get((form, *rest))
             if hit:
-                return _Item("cue", i, i + length, role=hit[0], data=hit[1], start=toks[i].start)
+                conj = form != toks[i].norm and toks[i].norm.startswith("و")
+                return _Item("cue", i, i + length, role=hit[0], data=hit[1], start=toks[i].start,
+                             conj_clitic=conj)
     return None
 
 
@@ -399,6 +404,8 @@ class _Parser:
         if start >= len(self.items):
             return None
         linked = start > k or self.items[start].locative_clitic
+        if not linked and self.items[start].conj_clitic:
+            return None  # "مدينة الأتارب وبلدة كفر نوران": a second place, not a container
         end = self.cue_chain(start)
         if not linked and end == start:
             return None
@@ -496,6 +503,8 @@ class _Resolver:
         place = _choose(head.places, admin1, _kind_hint(cues))
         strict = outer is not None or _relation(cues) == "district"
         if strict and admin1 and place.admin1_pcode != admin1:
+            if outer is None and CONTEXT_PARTNERS.get(admin1) == place.admin1_pcode:
+                return place
             return None
         return place
 

@@ -190,3 +190,44 @@ def test_mentions_are_inside_syria() -> None:
     mentions = find_places(sentence)
     assert len(mentions) == 6
     assert all(in_syria(m.latitude, m.longitude) for m in mentions)
+
+
+@pytest.mark.parametrize(("sentence", "context", "expected"), [
+    ("انفجرت عبوة ناسفة بسيارة مدنية في حي عكرمة بمدينة حمص", "SY04",
+     ("SY04", "Akrama", 1, True, "district")),
+    ("اعتقلت قسد شابين خلال مداهمة في حي المشلب شرقي الرقة", "SY11",
+     ("SY11", "Al-Mashlab", 1, True, "district")),
+    ("قصفت الميليشيات الإيرانية بلدة محكان بريف دير الزور الشرقي", "SY09",
+     ("SY09", "Mahkan", 1, True, "in")),
+    ("هاجم مسلحون حاجزاً لقوات النظام في بلدة إبطع بريف درعا", "SY12",
+     ("SY12", "Ibta", 1, True, "in")),
+    ("تجددت الاشتباكات في محيط بلدة تل حلف قرب مدينة رأس العين", "SY08",
+     ("SY08", "Tell Halaf", 2, True, "near")),
+    ("اغتال مجهولون عنصراً سابقاً في بلدة شحيل شرقي دير الزور", "SY09",
+     ("SY09", "Al-Shuhayl", 1, True, "in")),
+    ("سقطت قذائف على أحياء في مدينة الثورة غربي الرقة", "SY11",
+     ("SY11", "Al-Tabqa", 1, True, "in")),
+])
+def test_editor_places_added_for_gold_articles(sentence: str, context: str, expected: tuple) -> None:
+    m = _one(sentence, context_admin1=context)
+    assert _facts(m) == expected
+    assert m.place.source == "hadath-editors" and in_syria(m.latitude, m.longitude)
+
+
+def test_person_name_akrama_needs_a_cue() -> None:
+    assert find_places("قال عكرمة إن القصف استمر", context_admin1="SY04") == []
+
+
+def test_conjoined_cued_place_is_a_second_mention_not_a_container() -> None:
+    mentions = find_places("استهدفت قوات النظام بالمدفعية مدينة الأتارب وبلدة كفر نوران",
+                           context_admin1="SY02")
+    assert [(m.location, m.geo_precision, m.relation) for m in mentions] == [
+        ("Atareb", 1, "in"), ("Kafr Noran", 1, "in")]
+
+
+def test_damascus_district_in_a_rural_damascus_article() -> None:
+    m = _one("انفجرت عبوة ناسفة بسيارة ضابط في حي المزة", context_admin1="SY03")
+    assert _facts(m) == ("SY01", "Al-Mazzeh", 1, True, "district")
+    # another governorate's context still rules out a namesake neighbourhood
+    m = _one("مداهمات في حي المزة", context_admin1="SY09")
+    assert (m.admin1_pcode, m.resolved) == ("SY09", False)
