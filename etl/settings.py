@@ -19,6 +19,9 @@ ENV_LOG_FORMAT = "HADATH_LOG_FORMAT"  # "text" (default) or "json"
 ENV_USER_AGENT = "HADATH_USER_AGENT"  # crawler User-Agent (must carry a contact URL)
 ENV_ALERT_WEBHOOK = "HADATH_ALERT_WEBHOOK"  # optional URL that receives failure alerts
 ENV_READER_PASSWORD = "HADATH_READER_PASSWORD"  # password given to the hadath_reader role
+ENV_WORKERS = "HADATH_WORKERS"  # processes for CPU-bound cleaning/extraction (default: CPU count, max 4)
+ENV_OUTLETS_FILE = "HADATH_OUTLETS_FILE"  # outlet configuration (default scrapers/outlets.yaml)
+ENV_RETRY_DELAY = "HADATH_RETRY_DELAY_S"  # Airflow retry delay of the nightly tasks
 
 ALL_ENV_VARS = (
     ENV_DATABASE_URL,
@@ -30,7 +33,20 @@ ALL_ENV_VARS = (
     ENV_USER_AGENT,
     ENV_ALERT_WEBHOOK,
     ENV_READER_PASSWORD,
+    ENV_WORKERS,
+    ENV_OUTLETS_FILE,
+    ENV_RETRY_DELAY,
 )
+
+MAX_DEFAULT_WORKERS = 4  # beyond this, the single database writer is the bottleneck
+
+
+def workers() -> int:
+    """Worker processes for CPU-bound stages: HADATH_WORKERS, else the CPU count (at most 4)."""
+    value = os.environ.get(ENV_WORKERS, "").strip()
+    if value:
+        return max(1, int(value))
+    return max(1, min(os.cpu_count() or 1, MAX_DEFAULT_WORKERS))
 
 
 def project_root() -> Path:

@@ -30,14 +30,16 @@ Writing (one transaction per batch of ``batch_size`` articles, serialised by an 
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import time as clock
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import psycopg2.extras
 
-from etl import db
+from etl import db, settings
 from etl.clean import CLEANER_VERSION, dedup
 from etl.clean.decode import gunzip
 from etl.clean.page import CleanedPage, RawPage, clean_page
@@ -137,8 +139,24 @@ def _clean_row(row: tuple) -> CleanedPage:
     return clean_page(raw)
 
 
-def clean_rows(rows: list[tuple]) -> tuple[list[CleanedPage], list[tuple[int, str, str]]]:
-    """Clean fetched raw rows: (cleaned pages, failures as (article_id, content_hash, error))."""
+def clean_rows(rows: list[tuple], pool: Executor | None = None) -> tuple[list[CleanedPage], list[tuple[int, str, str]]]:
+    """Clean fetched raw rows: (cleaned pages, failures as (article_id, content_hash, error)).
+    With a process pool the pages are cleaned in parallel chunks (results keep the row order)."""
+    if pool is not None and len(rows) > 1:
+        n = getattr(pool, "_max_workers", 2)
+        rows = [tuple(bytes(v) if isinstance(v, memoryview) else v for v in row) for row in rows]  # picklable
+        chunks = [rows[i::n] for i in range(n) if rows[i::n]]
+        done, failed = [], []
+        for part_done, part_failed in pool.map(_clean_chunk, chunks):
+            done += part_done
+            failed += part_failed
+        order = {row[0]: i for i, row in enumerate(rows)}
+        done.sort(key=lambda p: order[p.article_id])
+        return done, failed
+    return _clean_chunk(rows)
+
+
+def _clean_chunk(rows: list[tuple]) -> tuple[list[CleanedPage], list[tuple[int, str, str]]]:
     done, failed = [], []
     for row in rows:
         try:
@@ -265,12 +283,12 @@ def _duplicates(cur, ids: list[int]) -> int:
     return cur.fetchone()[0]
 
 
-def run_batch(url: str | None, ids: list[int], summary: CleanSummary) -> None:
+def run_batch(url: str | None, ids: list[int], summary: CleanSummary, pool: Executor | None = None) -> None:
     """Clean one batch in one transaction: upsert, quarantine, resolve, recluster."""
     with db.transaction(url) as cur:
         cur.execute("SELECT pg_advisory_xact_lock(%s)", (ADVISORY_LOCK,))
         cur.execute(RAW_SQL, (ids,))
-        pages, failed = clean_rows(cur.fetchall())
+        pages, failed = clean_rows(cur.fetchall(), pool)
         old = _old_clusters(cur, [p.article_id for p in pages])
         written = upsert(cur, pages)
         changed = [p for p in pages if p.article_id in written]
@@ -290,10 +308,20 @@ def run_batch(url: str | None, ids: list[int], summary: CleanSummary) -> None:
 
 
 def clean(url: str | None = None, since: date | datetime | None = None, until: date | datetime | None = None,
-          crawl_run_id: int | None = None, all_rows: bool = False, batch_size: int = BATCH_SIZE) -> CleanSummary:
-    """Clean new or changed raw articles (see the module docstring); returns the counts."""
+          crawl_run_id: int | None = None, all_rows: bool = False, batch_size: int = BATCH_SIZE,
+          workers: int | None = None) -> CleanSummary:
+    """Clean new or changed raw articles (see the module docstring); returns the counts.
+    `workers` processes clean pages in parallel (default settings.workers()); one writer commits."""
     if batch_size < 1:
         raise BadInput("batch size must be at least 1")
+    workers = workers or settings.workers()
+    if workers > 1:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return _clean(url, since, until, crawl_run_id, all_rows, batch_size, pool)
+    return _clean(url, since, until, crawl_run_id, all_rows, batch_size, None)
+
+
+def _clean(url, since, until, crawl_run_id, all_rows, batch_size, pool: Executor | None) -> CleanSummary:
     started = clock.monotonic()
     start, end = window_bounds(since, until)
     ids = select_ids(url, start, end, crawl_run_id, all_rows)
@@ -301,7 +329,7 @@ def clean(url: str | None = None, since: date | datetime | None = None, until: d
     LOGGER.info("clean: %d article(s) to process", len(ids))
     next_report = PROGRESS_EVERY
     for offset in range(0, len(ids), batch_size):
-        run_batch(url, ids[offset:offset + batch_size], summary)
+        run_batch(url, ids[offset:offset + batch_size], summary, pool)
         if summary.processed >= next_report or summary.processed == len(ids):
             LOGGER.info("clean: %d/%d articles (%d%%)", summary.processed, len(ids), 100 * summary.processed // len(ids))
             next_report = summary.processed + PROGRESS_EVERY
