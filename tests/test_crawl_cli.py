@@ -176,7 +176,7 @@ def test_seventh_outlet_crawl_edge_cases_idempotence_refresh_backfill(site, fres
     status, pages, new, updated, errors, skipped, wstart, wend, base_url = last_run(fresh_db_url)
     assert (status, new, updated) == ("partial", 4, 0)
     assert errors == {"http_404": 1, "http_500_retried": 2, "too_large": 2}
-    assert skipped["non_article"] == 1 and skipped["out_of_window"] >= 1 and skipped["robots_txt"] == 1
+    assert skipped["not_article"] == 1 and skipped["out_of_window"] >= 1 and skipped["robots_txt"] == 1
     assert "/halab/news/1099/members-only/" not in state.hits and state.hits["/halab/robots.txt"] == 1
     assert (wstart, wend) == ("2022-01-19 22:00:00+00", "2022-01-22 22:00:00+00")
     assert base_url == f"{base}/halab"

@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 from datetime import date, datetime
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -79,7 +80,7 @@ def crawled(db_url):
     from tests.conftest import _admin_exec, _admin_url, with_dbname
 
     name = "hadath_snap_" + os.urandom(4).hex()
-    template = db_url.rsplit("/", 1)[-1].split("?")[0]
+    template = urlsplit(db_url).path.lstrip("/")
     _admin_exec(_admin_url(), f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     url = with_dbname(_admin_url(), name)
     old = os.environ.get("DATABASE_URL")
@@ -144,10 +145,10 @@ def test_redirect_tracking_amp_stored_once_under_canonical(crawled):
     assert enab == expected_urls("enab", MAIN)  # the old-slug URL is not a key of its own
 
 
-def test_non_article_live_page_skipped(crawled):
+def test_not_article_live_page_skipped(crawled):
     articles, by_outlet = crawled["after_first"]
     assert "https://www.syria.tv/live" not in articles
-    assert by_outlet["syriatv"][5].get("non_article") == 1
+    assert by_outlet["syriatv"][5].get("not_article") == 1
 
 
 def test_oversized_page_too_large_and_malformed_feed(crawled):

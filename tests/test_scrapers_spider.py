@@ -181,10 +181,10 @@ def test_amp_page_requests_its_canonical_instead():
     assert isinstance(result, Request) and result.url == f"{REAL}/news/1008/patrol/"
 
 
-def test_non_article_page_is_skipped():
+def test_not_article_page_is_skipped():
     spider = make_spider()
     assert spider.parse_article(html(f"{REAL}/news/2000/live/", "live.html", f"{REAL}/news/2000/live/")) is None
-    assert stat(spider, "hadath/skipped/non_article") == 1
+    assert stat(spider, "hadath/skipped/not_article") == 1
 
 
 def test_windows_1256_page_kept_as_served():

@@ -259,7 +259,7 @@ class BaseOutletSpider(scrapy.Spider):
     def parse_article(self, response: Response) -> Any:
         requested = response.meta["canonical"]
         if not isinstance(response, TextResponse) or not pages.is_html(response):
-            self.skip("non_article", requested)
+            self.skip("not_article", requested)
             return None
         key = self.article_key(response, requested)
         if key is None:
@@ -267,7 +267,7 @@ class BaseOutletSpider(scrapy.Spider):
         if isinstance(key, scrapy.Request):
             return key
         if not pages.looks_like_article(response, self.outlet):
-            self.skip("non_article", key)
+            self.skip("not_article", key)
             return None
         if not response.meta.get("dated"):
             when = pages.page_date(response, self.outlet)
