@@ -1,0 +1,103 @@
+"""Actor mentions in a sentence and who did what to whom.
+
+Aliases (``etl/data/actors.yaml``) are matched on the folded sentence with proclitics; a mention
+resolves to the actor valid on the event date (الجيش السوري before / after 2024-12-08).
+Agent vs target comes from cues around the mention:
+
+- "بين X و Y" (clashes between X and Y): X agent, Y target;
+- a target cue just before the mention ("مواقع X", "على X", "ضد X", "عناصر من X", "تابعة لـX");
+- a passive agent cue ("من قبل X", "نفذها X") or a trigger noun governing it ("بقصف X") -> agent;
+- otherwise the first mention is the agent and the next different actor the target.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from etl.events.rules.lexicon import Lexicon
+
+LOGGER = logging.getLogger(__name__)
+
+TARGET_WINDOW = 18  # characters before a mention searched for a target cue
+_TARGET_CUE = re.compile(
+    r"(?<![^\W_])(?:مواقع|موقع|نقاط|نقطه|تجمعات|تجمع|صفوف|ضد|علي|على|مقرات|مقر|حواجز|حاجز|دوريه|دوريات|اليات|اليه|اليتين|اليه عسكريه"
+    r"|سياره|سيارات|حافله|عنصرين|عنصرا|عناصر من|عنصر في|عناصر في|عنصر من|منتسب\w* (?:الي|ل)|تابع\w*(?:\s+ل)?|من صفوف"
+    r"|معاقل|تحصينات|اهداف|مستودع|مستودعات|قاعده|قواعد|ارتال|رتل|قياديا في|قيادي في|قيادي|مخازن|مناطق سيطره"
+    r"|مناطق|مع)\s*[\"'«]?\s*(?:[بل]|ال|لل)?$")
+_AGENT_CUE = re.compile(r"(?<![^\W_])(?:من قبل|نفذ\w*|شن\w*|يد|بيد|ايدي|على يد|علي يد|طائرات|مسيره|مسيرات|طائره)\s*[\"'«]?\s*(?:ل)?$")
+_BETWEEN = re.compile(r"بين\s*[\"'«]?\s*$")
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    actor: str
+    inter: int
+    role: str  # agent | target | between1 | between2 | neutral
+    civilian: bool = False
+    protest: bool = False
+
+
+class ActorFinder:
+    """Resolves aliases to actors for one article (anaphors refer to the last named actor)."""
+
+    def __init__(self, lex: Lexicon) -> None:
+        self.lex = lex
+        self.last: list[str] = []  # actors named so far in the article, most recent last
+
+    def _pick(self, names: list[str], day: date) -> str | None:
+        valid = [n for n in names if self.lex.actors[n].valid_on(day)]
+        return valid[0] if valid else None
+
+    def _resolve(self, alias: str, day: date) -> str | None:
+        if alias in self.lex.anaphors and alias not in self.lex.alias_actors:
+            return self._pick(self.lex.anaphors[alias], day)
+        names = self.lex.alias_actors.get(alias, [])
+        if alias.startswith("ميليشيا") and alias in ("ميليشيا", "ميليشيات"):
+            return self.last[-1] if self.last else None
+        return self._pick(names, day)
+
+    def find(self, folded: str, day: date) -> list[Mention]:
+        mentions = []
+        for m in self.lex.actor_regex.finditer(folded):
+            name = self._resolve(m.group("a"), day)
+            if name is None:
+                continue
+            actor = self.lex.actors[name]
+            role = _role(folded, m.start())
+            mentions.append(Mention(m.start(), m.end(), name, actor.inter, role, actor.civilian, actor.protest))
+            if not actor.civilian and not actor.protest:
+                self.last.append(name)
+        return mentions
+
+
+def _role(folded: str, start: int) -> str:
+    before = folded[max(0, start - TARGET_WINDOW):start]
+    if _BETWEEN.search(before):
+        return "between1"
+    if re.search(r"بين\s+\S+(?:\s+\S+){0,3}\s+و$", before) or re.search(r"بين\s+\S+(?:\s+\S+){0,3}\s+و\S*$", before):
+        return "between2"
+    if _AGENT_CUE.search(before):
+        return "agent"
+    if _TARGET_CUE.search(before):
+        return "target"
+    return "neutral"
+
+
+def agent_and_target(mentions: list[Mention]) -> tuple[Mention | None, Mention | None]:
+    """The acting and the targeted armed actor among mentions (civilians/protesters excluded)."""
+    armed = [m for m in mentions if not m.civilian and not m.protest]
+    firsts = [m for m in armed if m.role == "between1"]
+    if firsts:
+        seconds = [m for m in armed if m.role == "between2" and m.actor != firsts[0].actor]
+        return firsts[0], seconds[0] if seconds else None
+    agents = [m for m in armed if m.role in ("agent", "neutral")]
+    agent = next((m for m in agents if m.role == "agent"), agents[0] if agents else None)
+    target = next((m for m in armed if m.role == "target" and (agent is None or m.actor != agent.actor)), None)
+    if target is None and agent is not None:
+        target = next((m for m in armed if m.actor != agent.actor and m.start > agent.start), None)
+    return agent, target

@@ -1,0 +1,203 @@
+"""From analysed sentences to ACLED events: one event per place, day and actor pair.
+
+Per sentence with triggers and places, each place takes:
+- the tactic of its clause (highest in ``priority``), else of the nearest clause before it;
+- the date expression of its clause (else the sentence's, else the paragraph's carried date, else
+  the article's lead date, else the publication day);
+- the agent/target of its clause (else the sentence's, else the previous event's agent);
+- the killed figures of its clause, split evenly over the clause's places (first takes the
+  remainder); civilians killed in a battle are added to it.
+Drafts with the same day, place, type and actor1 are merged (the higher sub-event type wins; a
+repeated report keeps the highest single figure, so a lead and its detail are not summed).
+Battles absorb Explosions of the same actors at the same place and day. An event located only at
+a governorate/district level is dropped when a finer event of the same type and day exists in
+that unit (the lead sentence that summarises detailed reports).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+
+from etl.events.model import CIVILIANS_TARGETED
+from etl.events.rules.actors import Mention, agent_and_target
+from etl.events.rules.lexicon import Lexicon
+from etl.events.rules.sentences import Analysis, Place
+from etl.places import PlaceMention
+
+LOGGER = logging.getLogger(__name__)
+
+CIVILIANS = "Civilians (Syria)"
+PROTESTERS = "Protesters (Syria)"
+UNIDENTIFIED = "Unidentified Armed Group (Syria)"
+TERRITORY = "territory"
+VAC = "Violence against civilians"
+EXPLOSIONS = "Explosions/Remote violence"
+BATTLES = "Battles"
+PROTESTS = "Protests"
+STRATEGIC = "Strategic developments"
+# Sub-event types whose unknown perpetrator is coded as an unidentified armed group.
+UNKNOWN_AGENT_OK = {VAC, EXPLOSIONS}
+LEAD_PARAGRAPHS = 1  # the article's lead date comes from its first paragraph
+
+
+@dataclass
+class Draft:
+    day: date
+    precision: int
+    explicit_date: bool
+    sub: str
+    etype: str
+    actor1: str
+    inter1: int
+    actor2: str
+    inter2: int | None
+    place: PlaceMention
+    fatalities: int
+    civilian_targeting: str
+    sentences: dict[int, str] = field(default_factory=dict)
+    agent_known: bool = True
+
+    def place_key(self) -> str:
+        if self.place.resolved and self.place.place is not None:
+            return self.place.place.pcode
+        return "ar:" + self.place.location_ar
+
+
+@dataclass
+class State:
+    """What carries over between sentences of one article."""
+
+    lead: tuple[date, int] | None = None
+    para_date: tuple[int, date, int] | None = None  # (paragraph, date, precision)
+    drafts: list[Draft] = field(default_factory=list)
+    last_agent: tuple[str, int] | None = None  # the last named agent of a violent event
+
+
+def _sub_for(lex: Lexicon, a: Analysis, place: Place) -> str | None:
+    own = a.in_clause(a.triggers, place.clause)
+    if not own:
+        before = [t for t in a.triggers if t[0] < place.pos]
+        own = before[-1:] or a.triggers[:1]
+    if not own:
+        return None
+    return min(own, key=lambda t: lex.priority[t[2]])[2]
+
+
+def _date_for(a: Analysis, place: Place, state: State, published: date) -> tuple[date, int, bool]:
+    clause = a.in_clause(a.dates, place.clause)
+    chosen = [d for d in clause if d[0] <= place.pos][-1:] or clause[:1] or a.dates[:1]
+    if chosen:
+        res = chosen[0][1]
+        return res.date, res.time_precision, True
+    if state.para_date and state.para_date[0] == a.para:
+        return state.para_date[1], state.para_date[2], True
+    if state.lead:
+        return state.lead[0], state.lead[1], True
+    return published, 1, False
+
+
+def _actors_for(a: Analysis, place: Place, state: State) -> tuple[Mention | None, Mention | None]:
+    agent, target = agent_and_target(a.in_clause(a.mentions, place.clause, key=lambda m: m.start))
+    if agent is None:
+        agent, target2 = agent_and_target(a.mentions)
+        target = target or target2
+    return agent, target
+
+
+def _killed(a: Analysis, place: Place, places: list[Place]) -> tuple[int, bool, bool]:
+    """(killed figure for this place, civilian victims, combatant victims) from the sentence."""
+    clauses = sorted({p.clause for p in places})
+    owner = {}
+    for c in a.casualties:
+        cl = a.clause_of(c.start)
+        earlier = [x for x in clauses if x <= cl]
+        owner[c] = earlier[-1] if earlier else clauses[0]
+    mine = [c for c in a.casualties if owner[c] == place.clause]
+    total = sum(c.value for c in mine if c.kind == "killed")
+    siblings = [p for p in places if p.clause == place.clause]
+    share, rest = divmod(total, len(siblings))
+    value = share + (rest if siblings[0] is place else 0)
+    civ = any(c.victim == "civilian" and c.kind in ("killed", "injured") and (c.value or c.kind == "injured")
+              for c in a.casualties)
+    combatant = any(c.victim == "combatant" for c in mine)
+    return value, civ, combatant
+
+
+def _resolve_sub(lex: Lexicon, sub: str, agent: Mention | None) -> str:
+    if sub == TERRITORY:
+        return "Government regains territory" if agent and agent.inter == 1 else "Non-state actor overtakes territory"
+    return sub
+
+
+def _make(lex: Lexicon, a: Analysis, place: Place, state: State, published: date, places: list[Place]) -> Draft | None:
+    sub = _sub_for(lex, a, place)
+    if sub is None:
+        return None
+    agent, target = _actors_for(a, place, state)
+    sub = _resolve_sub(lex, sub, agent)
+    etype = lex.sub_to_type[sub]
+    day, precision, explicit = _date_for(a, place, state, published)
+    killed, civ, combatant = _killed(a, place, places)
+    actor1, inter1 = (agent.actor, agent.inter) if agent else ("", 0)
+    agent_known = agent is not None
+    if not agent_known and state.last_agent and etype in (BATTLES, EXPLOSIONS):
+        actor1, inter1 = state.last_agent
+    elif agent_known and etype in (BATTLES, EXPLOSIONS):
+        state.last_agent = (actor1, inter1)
+    actor2, inter2 = (target.actor, target.inter) if target else ("", None)
+    if etype == VAC and combatant and not civ and actor2 == "":
+        etype, sub = BATTLES, "Armed clash"  # a soldier or fighter shot: a clash, not violence against civilians
+    draft = Draft(day, precision, explicit, sub, etype, actor1, inter1, actor2, inter2, place.mention, killed, "",
+                  {a.index: a.text}, agent_known)
+    return _fill_roles(lex, draft, a, civ)
+
+
+def _fill_roles(lex: Lexicon, d: Draft, a: Analysis, civ: bool) -> Draft | None:
+    if d.etype == PROTESTS:
+        d.actor2, d.inter2 = (d.actor1, d.inter1) if d.sub != "Peaceful protest" and d.actor1 and d.actor1 != PROTESTERS \
+            else ("", None)
+        d.actor1, d.inter1 = PROTESTERS, lex.actors[PROTESTERS].inter
+        return d
+    if not d.actor1:
+        if d.etype not in UNKNOWN_AGENT_OK:
+            return None
+        d.actor1, d.inter1 = UNIDENTIFIED, lex.actors[UNIDENTIFIED].inter
+    if d.etype == VAC or (civ and d.etype in (EXPLOSIONS,) and not d.actor2):
+        d.actor2, d.inter2 = CIVILIANS, lex.actors[CIVILIANS].inter
+        d.civilian_targeting = CIVILIANS_TARGETED
+    elif d.etype == STRATEGIC and d.sub in ("Arrests", "Looting/property destruction") and not d.actor2:
+        d.actor2, d.inter2 = CIVILIANS, lex.actors[CIVILIANS].inter
+    if d.actor2 == d.actor1:
+        d.actor2, d.inter2 = "", None
+    return d
+
+
+def sentence_drafts(lex: Lexicon, a: Analysis, state: State, published: date) -> list[Draft]:
+    """Drafts of one analysed sentence (updates the carried date)."""
+    if a.dates:
+        res = a.dates[0][1]
+        if state.lead is None and a.para < LEAD_PARAGRAPHS:
+            state.lead = (res.date, res.time_precision)
+    if a.cumulative or not a.triggers or not a.places:
+        _continuation(a, state)
+        return []
+    drafts = [d for p in a.places if (d := _make(lex, a, p, state, published, a.places)) is not None]
+    if drafts:
+        last = drafts[-1]
+        state.para_date = (a.para, last.day, last.precision) if last.explicit_date else state.para_date
+    return drafts
+
+
+def _continuation(a: Analysis, state: State) -> None:
+    """A sentence with casualties but no new tactic or place adds to the paragraph's last event."""
+    if a.cumulative or not state.drafts:
+        return
+    killed = sum(c.value for c in a.casualties if c.kind == "killed")
+    prev = state.drafts[-1]
+    if prev.sentences and max(prev.sentences) < a.index - 2:
+        return
+    if killed > prev.fatalities and not a.places:
+        prev.fatalities = killed
+        prev.sentences[a.index] = a.text

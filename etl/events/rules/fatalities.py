@@ -1,0 +1,93 @@
+"""Casualty figures in one sentence: killed vs injured vs neutralised.
+
+A killed cue (مقتل، قتل، استشهاد، مصرع...) takes the nearest count after it (before the next
+casualty cue), else the nearest count just before it ("امرأة قتلت", "5 قتلى"). Counts come from
+``etl.numbers`` (ACLED vague rules: عشرات = 10, عدد من = 3, ranges -> lowest). Not counted:
+
+- injured (إصابة، جرحى) and neutralised (تحييد) figures;
+- "مقتل وإصابة 7" (killed and injured together: unknown split, ACLED codes 0);
+- a figure after a claim or doubt cue (``blocked_from``: "زعمت ... مقتل 15");
+- subsets introduced by "بينهم" / "من بينهم" (already inside the total).
+
+Each figure carries its victim class: 'civilian' (شاب، طفل، امرأة... from the actor registry),
+'combatant' (عنصر، مقاتل، جندي...) or 'unknown'.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from etl.events.rules.lexicon import Lexicon
+from etl.numbers import find_counts
+
+LOGGER = logging.getLogger(__name__)
+
+AFTER_WINDOW = 40  # characters after a killed cue searched for its figure
+BEFORE_WINDOW = 14  # characters before a killed cue ("امرأة قتلت", "5 قتلى")
+VICTIM_WINDOW = 40  # characters after the figure searched for the victim noun
+_SUBSET = re.compile(r"(?:بينهم|بينهن|منهم|منهن)\s*$")
+_ONE_OF = re.compile(r"^\s*(?:احد|احدي)(?![^\W_])")
+_DUAL_CONSTRUCT = re.compile(r"^\s*[\"'«]?\s*\S+(?:يي|تي)(?![^\W_])")
+_KILLED_AND_INJURED = re.compile(r"^\s*و(?:اصابه|جرح)(?![^\W_])")
+_TOKEN = re.compile(r"[^\W\d_]+")
+
+
+@dataclass(frozen=True)
+class Casualty:
+    start: int  # folded-sentence offsets of the cue
+    end: int
+    kind: str  # killed | injured | neutralised
+    value: int
+    victim: str  # civilian | combatant | unknown
+
+
+def _victim(lex: Lexicon, folded: str, start: int, end: int) -> str:
+    window = folded[max(0, start - BEFORE_WINDOW): end + VICTIM_WINDOW]
+    for word in _TOKEN.findall(window):
+        bare = word[1:] if word[:1] in "وبل" and len(word) > 3 else word
+        for form in (word, bare, bare[2:] if bare.startswith("ال") else bare):
+            if form in lex.combatant_nouns:
+                return "combatant"
+            names = lex.alias_actors.get(form, [])
+            if any(lex.actors[n].civilian for n in names):
+                return "civilian"
+    return "unknown"
+
+
+def _figure(folded: str, counts: list[tuple[int, int, int]], cue: tuple[int, int], bounds: tuple[int, int]) -> int:
+    """The figure of the killed cue ``cue`` within ``bounds`` (previous/next casualty cue)."""
+    start, end = cue
+    tail = folded[end:]
+    if _KILLED_AND_INJURED.match(tail):
+        return 0
+    if _ONE_OF.match(tail):
+        return 1
+    after = [c for c in counts if start <= c[0] <= min(end + AFTER_WINDOW, bounds[1])
+             and not _SUBSET.search(folded[end:c[0]])]
+    if after:
+        return after[0][2]
+    before = [c for c in counts if max(start - BEFORE_WINDOW, bounds[0]) <= c[0] and c[1] <= start + 1]
+    if before:
+        return before[-1][2]
+    if _DUAL_CONSTRUCT.match(tail):
+        return 2
+    return 0
+
+
+def find_casualties(lex: Lexicon, folded: str, blocked_from: int | None = None) -> list[Casualty]:
+    """Killed / injured / neutralised figures in a folded sentence, in order."""
+    cues = lex.casualties.find(folded)
+    if not cues:
+        return []
+    counts = [(s, e, c.value) for s, e, c in find_counts(folded)]
+    out = []
+    for i, (start, end, kind) in enumerate(cues):
+        lower = cues[i - 1][1] if i else 0
+        upper = cues[i + 1][0] if i + 1 < len(cues) else len(folded)
+        value = _figure(folded, counts, (start, end), (lower, upper)) if kind == "killed" else 0
+        if blocked_from is not None and start >= blocked_from:
+            value = 0
+        out.append(Casualty(start, end, kind, value, _victim(lex, folded, start, end)))
+    return out

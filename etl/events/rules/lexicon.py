@@ -1,0 +1,147 @@
+"""Rule data loaded once: trigger patterns, cues and the actor registry, compiled at import.
+
+Patterns in ``etl/data/triggers.yaml`` and aliases in ``etl/data/actors.yaml`` are written in
+plain Arabic; they are normalised here and matched on ``etl.arabic.normalize_aligned`` text (so
+offsets map back to the sentence). Each category becomes ONE alternation regex: a sentence is
+scanned once per category, whatever the number of patterns.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from etl.arabic import normalize
+
+LOGGER = logging.getLogger(__name__)
+
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+TRIGGERS_FILE = DATA_DIR / "triggers.yaml"
+ACTORS_FILE = DATA_DIR / "actors.yaml"
+
+# Proclitics allowed before a pattern or alias: conjunction, preposition, article ("وبالقصف",
+# "للفصائل", "لقوات"). A match must start and end at a word boundary.
+PREFIX = r"(?<![^\W_])(?:[وف]?(?:[بك]?ال|لل|[بلك])?)"
+END = r"(?![^\W_])"
+ARTICLE = "ال"
+
+
+def _pattern(text: str) -> str:
+    """A data pattern, normalised, with literal spaces matching any whitespace/punctuation gap."""
+    norm = normalize(str(text), collapse_space=True)
+    return norm.replace(" ", r"[\s\"'«»“”]+")
+
+
+def _strip_article(word: str) -> str:
+    return word[len(ARTICLE):] if word.startswith(ARTICLE) and len(word) > len(ARTICLE) + 1 else word
+
+
+@dataclass(frozen=True)
+class Category:
+    """One alternation regex; ``label(match)`` tells which entry matched."""
+
+    regex: re.Pattern[str]
+    labels: tuple[str, ...]
+
+    def find(self, folded: str) -> list[tuple[int, int, str]]:
+        out = []
+        for m in self.regex.finditer(folded):
+            name = m.lastgroup or "g0"
+            out.append((m.start(), m.end(), self.labels[int(name[1:])]))
+        return out
+
+
+def compile_category(entries: list[tuple[str, str]]) -> Category:
+    """``entries`` = (label, pattern) in priority order -> one compiled alternation."""
+    parts = [f"(?P<g{i}>{_pattern(pat)})" for i, (_, pat) in enumerate(entries)]
+    regex = re.compile(PREFIX + "(?:" + "|".join(parts) + ")" + END)
+    return Category(regex, tuple(label for label, _ in entries))
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    inter: int
+    valid_from: date | None = None
+    valid_to: date | None = None
+    civilian: bool = False
+    protest: bool = False
+    riot: bool = False
+
+    def valid_on(self, day: date) -> bool:
+        return (self.valid_from is None or day >= self.valid_from) and (self.valid_to is None or day <= self.valid_to)
+
+
+@dataclass
+class Lexicon:
+    hierarchy: dict[str, list[str]]
+    sub_to_type: dict[str, str]
+    priority: dict[str, int]
+    triggers: Category
+    cues: dict[str, Category]
+    casualties: Category
+    combatant_nouns: frozenset[str]
+    report_words: frozenset[str]
+    actors: dict[str, Actor] = field(default_factory=dict)
+    alias_actors: dict[str, list[str]] = field(default_factory=dict)  # normalised alias -> names
+    anaphors: dict[str, list[str]] = field(default_factory=dict)  # normalised word -> names
+    actor_regex: re.Pattern[str] | None = None
+
+    def sub_rank(self, sub: str) -> int:
+        """Position of a sub-event type in ACLED's hierarchy within its type (0 = highest)."""
+        return self.hierarchy[self.sub_to_type[sub]].index(sub)
+
+
+def _date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def _load_actors(lex: Lexicon, data: dict) -> None:
+    alias_pats: dict[str, str] = {}
+    for row in data["actors"]:
+        actor = Actor(row["name"], int(row["inter"]), _date(row.get("valid_from")), _date(row.get("valid_to")),
+                      bool(row.get("civilian")), bool(row.get("protest")), bool(row.get("riot")))
+        lex.actors[actor.name] = actor
+        for alias in row.get("aliases", []):
+            key = _strip_article(normalize(str(alias)))
+            lex.alias_actors.setdefault(key, []).append(actor.name)
+            alias_pats[key] = _pattern(key)
+        for word in row.get("anaphors", []):
+            key = _strip_article(normalize(str(word)))
+            lex.anaphors.setdefault(key, []).append(actor.name)
+            alias_pats[key] = _pattern(key)
+    ordered = sorted(alias_pats, key=len, reverse=True)  # longest alias first
+    body = "|".join(alias_pats[k] for k in ordered)
+    lex.actor_regex = re.compile(PREFIX + "(?P<a>" + body + ")" + END)
+
+
+@functools.lru_cache(maxsize=1)
+def load() -> Lexicon:
+    """The lexicon (built once per process)."""
+    with TRIGGERS_FILE.open(encoding="utf-8") as handle:
+        trig = yaml.safe_load(handle)
+    with ACTORS_FILE.open(encoding="utf-8") as handle:
+        act = yaml.safe_load(handle)
+    hierarchy = trig["hierarchy"]
+    sub_to_type = {sub: typ for typ, subs in hierarchy.items() for sub in subs}
+    priority = {sub: i for i, sub in enumerate(trig["priority"])}
+    entries = [(sub, pat) for sub in trig["priority"] for pat in trig["triggers"].get(sub, [])]
+    cues = {name: compile_category([(name, p) for p in pats]) for name, pats in trig["cues"].items()
+            if name != "report"}
+    cas = trig["casualties"]
+    casualties = compile_category([(kind, p) for kind in ("neutralised", "injured", "killed") for p in cas[kind]])
+    lex = Lexicon(hierarchy, sub_to_type, priority, compile_category(entries), cues, casualties,
+                  frozenset(normalize(w) for w in cas["combatant_nouns"]),
+                  frozenset(normalize(w) for w in trig["cues"]["report"]))
+    _load_actors(lex, act)
+    LOGGER.debug("lexicon: %d trigger patterns, %d actor aliases", len(entries), len(lex.alias_actors))
+    return lex

@@ -1,0 +1,131 @@
+"""Per-sentence analysis: triggers, cues, actors, casualties, places, dates and clauses.
+
+Everything is located on the folded sentence (``etl.arabic.normalize_aligned``); place and date
+offsets, which come from the original sentence, are mapped onto it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from etl.arabic import normalize, normalize_aligned
+from etl.arabic_dates import DateResolution, find_event_dates
+from etl.events.rules import enumeration
+from etl.events.rules.actors import ActorFinder, Mention
+from etl.events.rules.fatalities import Casualty, find_casualties
+from etl.events.rules.lexicon import Lexicon
+from etl.gazetteer import Gazetteer
+from etl.places import PlaceMention, find_places
+
+LOGGER = logging.getLogger(__name__)
+
+EXCLUDE_WINDOW = 32  # characters before a place searched for an "attacker sits here" cue
+# Clause breakers: a new clause usually brings its own tactic, date and place.
+_BREAK = re.compile(
+    r"(?<![^\W_])(?:فيما|وفيما|بينما|في حين|كما|وكما|بعد|وبعد|عقب|اثر|إثر|بالتزامن|تزامنا|في المقابل|ثم|قبل|وقبل"
+    r"|حيث|من جهته|من جهتها|في سياق|وفي|واضاف|واشار|وذكر|وقال|واكد|وافاد|ما ادي|ما اسفر|مما ادي|ما تسبب)(?![^\W_])"
+    r"|[;:]")
+COORDINATION_GAP = 8  # characters between two coordinated places ("X وتلال Y")
+COARSE_LEVELS = (1, 2)
+REGION_KINDS = frozenset({"region"})  # governorate / district mentions: dropped when a finer place is named too
+
+
+@dataclass
+class Place:
+    mention: PlaceMention
+    pos: int  # folded offset
+    clause: int
+
+
+@dataclass
+class Analysis:
+    index: int
+    para: int
+    text: str
+    folded: str
+    triggers: list[tuple[int, int, str]] = field(default_factory=list)
+    claim_at: int | None = None
+    doubt_at: int | None = None
+    cumulative: bool = False
+    background: bool = False
+    mentions: list[Mention] = field(default_factory=list)
+    casualties: list[Casualty] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+    dates: list[tuple[int, DateResolution]] = field(default_factory=list)
+    breaks: list[int] = field(default_factory=list)
+
+    def clause_of(self, pos: int) -> int:
+        return bisect.bisect_right(self.breaks, pos)
+
+    def in_clause(self, items: list, clause: int, key=lambda x: x[0]) -> list:
+        return [x for x in items if self.clause_of(key(x)) == clause]
+
+
+def _first(cat, folded: str) -> int | None:
+    found = cat.find(folded)
+    return found[0][0] if found else None
+
+
+def _to_folded(offsets: list[int], orig: int) -> int:
+    return min(bisect.bisect_left(offsets, orig), len(offsets) - 1)
+
+
+def _excluded(lex: Lexicon, folded: str, pos: int) -> bool:
+    return bool(lex.cues["place_exclude"].find(folded[max(0, pos - EXCLUDE_WINDOW):pos]))
+
+
+def _event_places(lex: Lexicon, a: Analysis, mentions: list[PlaceMention], offsets: list[int]) -> list[Place]:
+    kept, last_excluded_end = [], -1
+    for m in mentions:
+        pos = _to_folded(offsets, m.start)
+        chained = 0 <= pos - last_excluded_end <= COORDINATION_GAP  # "في معسكر X وتلال Y": Y too
+        if m.relation == "origin" or chained or _excluded(lex, a.folded, pos):
+            last_excluded_end = _to_folded(offsets, m.end)
+            continue
+        kept.append(Place(m, pos, a.clause_of(pos)))
+    fine = [p for p in kept if not is_coarse(p.mention)]
+    if fine:
+        kept = fine
+    seen, out = set(), []
+    for p in kept:
+        key = (p.mention.place.pcode if p.mention.resolved and p.mention.place else normalize(p.mention.location_ar))
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
+
+
+def is_coarse(m: PlaceMention) -> bool:
+    """A governorate / district / natural region: a lead summary rather than an event place."""
+    if not m.resolved or m.place is None:
+        return False
+    return m.place.level in COARSE_LEVELS or m.place.kind in REGION_KINDS
+
+
+def analyse(lex: Lexicon, finder: ActorFinder, index: int, para: int, text: str, published: datetime,
+            context_admin1: str | None) -> Analysis:
+    folded, offsets = normalize_aligned(text)
+    a = Analysis(index, para, text, folded)
+    a.cumulative = _first(lex.cues["cumulative"], folded) is not None
+    a.claim_at = _first(lex.cues["claim"], folded)
+    a.doubt_at = _first(lex.cues["doubt"], folded)
+    a.background = _first(lex.cues["background"], folded) is not None
+    a.breaks = [m.start() for m in _BREAK.finditer(folded)]
+    a.triggers = lex.triggers.find(folded)
+    if a.claim_at is not None:
+        a.triggers = [t for t in a.triggers if t[0] < a.claim_at]
+    a.dates = [(_to_folded(offsets, d.start), d) for d in find_event_dates(text, published)]
+    day = a.dates[0][1].date if a.dates else published.date()
+    a.mentions = finder.find(folded, day)
+    blocked = min((x for x in (a.claim_at, a.doubt_at) if x is not None), default=None)
+    a.casualties = find_casualties(lex, folded, blocked)
+    if a.triggers or any(c.kind == "killed" and c.value for c in a.casualties):
+        gaz = Gazetteer.load()
+        found = find_places(text, context_admin1=context_admin1, gazetteer=gaz)
+        found = enumeration.extend(folded, lambda i: offsets[i], text, found, gaz)
+        a.places = _event_places(lex, a, found, offsets)
+    return a
