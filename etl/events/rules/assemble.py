@@ -17,6 +17,7 @@ that unit (the lead sentence that summarises detailed reports).
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -39,7 +40,9 @@ PROTESTS = "Protests"
 STRATEGIC = "Strategic developments"
 # Sub-event types whose unknown perpetrator is coded as an unidentified armed group.
 UNKNOWN_AGENT_OK = {VAC, EXPLOSIONS}
-LEAD_PARAGRAPHS = 1  # the article's lead date comes from its first paragraph
+LEAD_PARAGRAPHS = 1
+MAX_AGE_DAYS = 31  # an event dated earlier than this before publication is a background reference
+_SAME_DAY = re.compile(r"\s*(?:ذاته|نفسه|عينه)")  # the article's lead date comes from its first paragraph
 
 
 @dataclass
@@ -90,6 +93,9 @@ def _date_for(a: Analysis, place: Place, state: State, published: date) -> tuple
     chosen = [d for d in clause if d[0] <= place.pos][-1:] or clause[:1] or a.dates[:1]
     if chosen:
         res = chosen[0][1]
+        if _SAME_DAY.match(a.text[res.end:]) and state.drafts:  # "في اليوم ذاته": the previous event's day
+            prev = state.drafts[-1]
+            return prev.day, prev.precision, True
         return res.date, res.time_precision, True
     if state.para_date and state.para_date[0] == a.para:
         return state.para_date[1], state.para_date[2], True
@@ -183,7 +189,8 @@ def sentence_drafts(lex: Lexicon, a: Analysis, state: State, published: date) ->
     if a.cumulative or not a.triggers or not a.places:
         _continuation(a, state)
         return []
-    drafts = [d for p in a.places if (d := _make(lex, a, p, state, published, a.places)) is not None]
+    drafts = [d for p in a.places if (d := _make(lex, a, p, state, published, a.places)) is not None
+              and (published - d.day).days <= MAX_AGE_DAYS]
     if drafts:
         last = drafts[-1]
         state.para_date = (a.para, last.day, last.precision) if last.explicit_date else state.para_date

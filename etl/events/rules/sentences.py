@@ -23,7 +23,10 @@ from etl.places import PlaceMention, find_places
 
 LOGGER = logging.getLogger(__name__)
 
-EXCLUDE_WINDOW = 32  # characters before a place searched for an "attacker sits here" cue
+EXCLUDE_WINDOW = 60  # characters (within the clause) before a place searched for an exclusion cue
+DIRECTION_WINDOW = 16  # characters before a capital searched for "شمال/ريف ..." (a container)
+_DIRECTION = re.compile(r"(?<![^\W_])(?:شمال|جنوب|شرق|غرب|شمالي|جنوبي|شرقي|غربي|ريف|بريف|وريف)(?![^\W_])")
+_SAME_TOWN = re.compile(r"(?<![^\W_])(?:في|داخل) (?:المدينه|البلده|القريه|الحي|المخيم)(?![^\W_])")
 # Clause breakers: a new clause usually brings its own tactic, date and place.
 _BREAK = re.compile(
     r"(?<![^\W_])(?:فيما|وفيما|بينما|في حين|كما|وكما|بعد|وبعد|عقب|اثر|إثر|بالتزامن|تزامنا|في المقابل|ثم|قبل|وقبل"
@@ -74,25 +77,47 @@ def _to_folded(offsets: list[int], orig: int) -> int:
     return min(bisect.bisect_left(offsets, orig), len(offsets) - 1)
 
 
-def _excluded(lex: Lexicon, folded: str, pos: int) -> bool:
-    return bool(lex.cues["place_exclude"].find(folded[max(0, pos - EXCLUDE_WINDOW):pos]))
+def _excluded(lex: Lexicon, folded: str, start: int, pos: int) -> bool:
+    """An "attacker sits / victim taken / person comes from" cue between ``start`` and the place."""
+    return bool(lex.cues["place_exclude"].find(folded[max(start, pos - EXCLUDE_WINDOW):pos]))
+
+
+def _container(m: PlaceMention, folded: str, pos: int) -> bool:
+    """A provincial capital named as the container of other places ("شمال غربي الحسكة")."""
+    if m.place is None or not m.resolved or not m.place.capital:
+        return False
+    return m.relation in ("near", "region") or bool(_DIRECTION.search(folded[max(0, pos - DIRECTION_WINDOW):pos]))
+
+
+def _inside_actor(a: Analysis, pos: int) -> bool:
+    return any(m.start <= pos < m.end for m in a.mentions)
 
 
 def _event_places(lex: Lexicon, a: Analysis, mentions: list[PlaceMention], offsets: list[int]) -> list[Place]:
-    kept, last_excluded_end = [], -1
+    kept, dropped, last_end = [], [], -1
+    limit = a.claim_at if a.claim_at is not None else len(a.folded)
     for m in mentions:
-        pos = _to_folded(offsets, m.start)
-        chained = 0 <= pos - last_excluded_end <= COORDINATION_GAP  # "في معسكر X وتلال Y": Y too
-        if m.relation == "origin" or chained or _excluded(lex, a.folded, pos):
-            last_excluded_end = _to_folded(offsets, m.end)
+        pos, end = _to_folded(offsets, m.start), _to_folded(offsets, m.end)
+        clause = a.clause_of(pos)
+        start = max(last_end, a.breaks[clause - 1] if clause else 0)
+        chained = 0 <= pos - last_end <= COORDINATION_GAP and dropped and dropped[-1][1] == last_end
+        if pos >= limit or _inside_actor(a, pos):
+            last_end = end
             continue
-        kept.append(Place(m, pos, a.clause_of(pos)))
-    fine = [p for p in kept if not is_coarse(p.mention)]
+        if m.relation == "origin" or chained or _excluded(lex, a.folded, start, pos):
+            dropped.append((Place(m, pos, clause), end))
+        else:
+            kept.append(Place(m, pos, clause))
+        last_end = end
+    if not kept and dropped and _SAME_TOWN.search(a.folded):
+        kept = [dropped[-1][0]]  # "شاباً من أبناء مدينة الرستن ... في المدينة": the town itself
+    fine = [p for p in kept if not is_coarse(p.mention) and not _container(p.mention, a.folded, p.pos)]
     if fine:
         kept = fine
     seen, out = set(), []
     for p in kept:
-        key = (p.mention.place.pcode if p.mention.resolved and p.mention.place else normalize(p.mention.location_ar))
+        m = p.mention
+        key = m.place.pcode if m.resolved and m.place else normalize(m.location_ar)
         if key not in seen:
             seen.add(key)
             out.append(p)
