@@ -39,11 +39,27 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--log-level", default=None, help="DEBUG, INFO (default), WARNING")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name in command_names():
-        module = importlib.import_module(f"etl.commands.{name}")
+        try:
+            module = importlib.import_module(f"etl.commands.{name}")
+        except Exception as err:  # one broken stage must not take every other command down
+            _add_broken(sub, name, err)
+            continue
         cmd = sub.add_parser(name, help=module.SUMMARY, description=module.SUMMARY)
         module.add_arguments(cmd)
         cmd.set_defaults(_run=module.run)
     return parser
+
+
+def _add_broken(sub, name: str, err: Exception) -> None:
+    reason = f"{type(err).__name__}: {err}".splitlines()[0]
+    LOGGER.debug("command %s unavailable", name, exc_info=True)
+    cmd = sub.add_parser(name, help=f"(unavailable: {reason})", add_help=False)
+    cmd.add_argument("rest", nargs=argparse.REMAINDER)
+
+    def run(_args: argparse.Namespace) -> int:
+        raise HadathError(f"`hadath {name}` is unavailable in this installation: {reason}")
+
+    cmd.set_defaults(_run=run)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -165,6 +165,15 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     state: SnapshotState
 
+    def handle_error(self, request, client_address) -> None:
+        """A client that hangs up mid-response (the crawler aborting an oversized page) is normal."""
+        import sys
+
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            LOGGER.debug("client %s disconnected", client_address)
+            return
+        super().handle_error(request, client_address)
+
 
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
