@@ -43,3 +43,22 @@ def test_status_against_test_database(db_url):
     res = _hadath("db", "status", DATABASE_URL=db_url)
     assert res.returncode == 0, res.stderr
     assert "0 pending" in res.stdout
+
+
+def test_a_broken_command_module_only_breaks_itself(monkeypatch, capsys):
+    import importlib
+
+    from etl import cli
+
+    real = importlib.import_module
+
+    def fake(name, *a, **k):
+        if name == "etl.commands.export":
+            raise KeyError("half-written module")
+        return real(name, *a, **k)
+
+    monkeypatch.setattr(cli.importlib, "import_module", fake)
+    assert cli.main(["export", "--since", "2022-01-01"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "unavailable" in err[0] and "half-written module" in err[0]
+    assert cli.build_parser().parse_args(["db", "status"]).command == "db"  # the others still work
