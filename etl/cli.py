@@ -53,8 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_broken(sub, name: str, err: Exception) -> None:
     reason = f"{type(err).__name__}: {err}".splitlines()[0]
     LOGGER.debug("command %s unavailable", name, exc_info=True)
-    cmd = sub.add_parser(name, help=f"(unavailable: {reason})", add_help=False)
-    cmd.add_argument("rest", nargs=argparse.REMAINDER)
+    # prefix_chars no real option uses: every argument is swallowed, so the error below is what shows
+    cmd = sub.add_parser(name, help=f"(unavailable: {reason})", add_help=False, prefix_chars="\x01")
+    cmd.add_argument("rest", nargs="*")
 
     def run(_args: argparse.Namespace) -> int:
         raise HadathError(f"`hadath {name}` is unavailable in this installation: {reason}")
