@@ -90,7 +90,7 @@ def _sub_for(lex: Lexicon, a: Analysis, place: Place) -> str | None:
 
 def _date_for(a: Analysis, place: Place, state: State, published: date) -> tuple[date, int, bool]:
     clause = a.in_clause(a.dates, place.clause)
-    chosen = [d for d in clause if d[0] <= place.pos][-1:] or clause[:1] or a.dates[:1]
+    chosen = [d for d in clause if d[0] <= place.pos][-1:] or clause[:1] or [d for d in a.dates if d[0] <= place.pos][:1]
     if chosen:
         res = chosen[0][1]
         if _SAME_DAY.match(a.text[res.end:]) and state.drafts:  # "في اليوم ذاته": the previous event's day
@@ -155,6 +155,11 @@ def _make(lex: Lexicon, a: Analysis, place: Place, state: State, published: date
     actor2, inter2 = (target.actor, target.inter) if target else ("", None)
     if etype == VAC and combatant and not civ and actor2 == "":
         etype, sub = BATTLES, "Armed clash"  # a soldier or fighter shot: a clash, not violence against civilians
+    elif sub == "Armed clash" and civ and not combatant and actor2 == "":
+        etype, sub = VAC, "Attack"  # gunmen attacking civilians only: violence against civilians
+    if etype in (VAC, STRATEGIC) and actor1 == "" and actor2 and target is not None:
+        actor1, inter1, actor2, inter2 = actor2, inter2, "", None  # "اعتقل حاجز لميليشيا أسد": the agent
+        agent_known = True
     draft = Draft(day, precision, explicit, sub, etype, actor1, inter1, actor2, inter2, place.mention, killed, "",
                   {a.index: a.text}, agent_known)
     return _fill_roles(lex, draft, a, civ)

@@ -34,19 +34,22 @@ STOP_WORDS = frozenset(normalize(w) for w in (
     "قرب", "بالقرب", "محيط", "أطراف", "اطراف", "ضواحي", "منطقة",
 ))
 MAX_ITEMS = 12
+_DUAL_OPENER = re.compile(r"(?:قريتي|بلدتي|مدينتي|حيي)\s+$")
+_VERB = re.compile(r"(?:وا|ون|تا)$")  # plural/dual verb endings: "وأطلقوا" ends a list, it is not a name
 
 
-def _items(folded: str, start: int) -> list[tuple[int, int]]:
-    """Spans of the enumerated names after an opener ending at ``start``."""
+def _items(folded: str, start: int, limit: int) -> list[tuple[int, int]]:
+    """Spans of the enumerated names after an opener ending at ``start`` (at most ``limit``)."""
     spans, pos = [], start
-    for n in range(MAX_ITEMS):
+    for n in range(limit):
         if n:
             sep = _SEP.match(folded, pos)
             if not sep:
                 break
             pos = sep.end()
         word = _WORD.match(folded, pos)
-        if not word or word.group() in STOP_WORDS or (word.group().startswith("ب") and n and not _is_name(word.group())):
+        if not word or word.group() in STOP_WORDS or _VERB.search(word.group()) \
+                or (word.group().startswith("ب") and n and not _is_name(word.group())):
             break
         end = word.end()
         nxt = _WORD.match(folded, end + 1) if folded[end:end + 1] == " " else None
@@ -70,7 +73,7 @@ def extend(folded: str, to_original, sentence: str, mentions: list[PlaceMention]
     """``mentions`` plus unresolved names of enumerations (ordered by position)."""
     out = list(mentions)
     for opener in _OPEN.finditer(folded):
-        spans = _items(folded, opener.end())
+        spans = _items(folded, opener.end(), 2 if _DUAL_OPENER.search(opener.group()) else MAX_ITEMS)
         if len(spans) < 2:
             continue
         found = [(to_original(s), to_original(e)) for s, e in spans]

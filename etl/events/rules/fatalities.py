@@ -64,8 +64,9 @@ def _figure(folded: str, counts: list[tuple[int, int, int]], cue: tuple[int, int
         return 0
     if _ONE_OF.match(tail):
         return 1
+    definite = folded[start:end].lstrip("وفبل").startswith("ال")  # "الضحايا": victims already counted
     after = [c for c in counts if start <= c[0] <= min(end + AFTER_WINDOW, bounds[1])
-             and not _SUBSET.search(folded[end:c[0]])]
+             and not _SUBSET.search(folded[end:c[0]]) and not (definite and c[0] < end)]
     if after:
         return after[0][2]
     before = [c for c in counts if max(start - BEFORE_WINDOW, bounds[0]) <= c[0] and c[1] <= start + 1]

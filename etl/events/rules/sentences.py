@@ -82,11 +82,14 @@ def _excluded(lex: Lexicon, folded: str, start: int, pos: int) -> bool:
     return bool(lex.cues["place_exclude"].find(folded[max(start, pos - EXCLUDE_WINDOW):pos]))
 
 
-def _container(m: PlaceMention, folded: str, pos: int) -> bool:
-    """A provincial capital named as the container of other places ("شمال غربي الحسكة")."""
+def _container(m: PlaceMention, folded: str, pos: int, others: list[PlaceMention]) -> bool:
+    """A provincial capital named as the container of other places ("شمال غربي الحسكة", "في مدينة
+    الحسكة ... بحي غويران"): dropped when a finer place of the same governorate is named too."""
     if m.place is None or not m.resolved or not m.place.capital:
         return False
-    return m.relation in ("near", "region") or bool(_DIRECTION.search(folded[max(0, pos - DIRECTION_WINDOW):pos]))
+    if m.relation in ("near", "region") or _DIRECTION.search(folded[max(0, pos - DIRECTION_WINDOW):pos]):
+        return True
+    return any(o is not m and o.admin1_pcode == m.admin1_pcode and not (o.place and o.place.capital) for o in others)
 
 
 def _inside_actor(a: Analysis, pos: int) -> bool:
@@ -111,7 +114,8 @@ def _event_places(lex: Lexicon, a: Analysis, mentions: list[PlaceMention], offse
         last_end = end
     if not kept and dropped and _SAME_TOWN.search(a.folded):
         kept = [dropped[-1][0]]  # "شاباً من أبناء مدينة الرستن ... في المدينة": the town itself
-    fine = [p for p in kept if not is_coarse(p.mention) and not _container(p.mention, a.folded, p.pos)]
+    others = [p.mention for p in kept]
+    fine = [p for p in kept if not is_coarse(p.mention) and not _container(p.mention, a.folded, p.pos, others)]
     if fine:
         kept = fine
     seen, out = set(), []
