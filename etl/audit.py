@@ -4,7 +4,8 @@ For raw articles fetched in a window, each one ends in exactly one state:
 
     cleaning:   cleaned | quarantined_clean | stale_clean (raw changed since) | not_cleaned
     extraction (cleaned articles only):
-                extracted | skipped (e.g. not Arabic, duplicate) | quarantined_extract
+                extracted | skipped (not Arabic, no date, near-duplicate of a canonical article,
+                or skipped by the extractor) | quarantined_extract
                 | stale_extract (text changed since) | not_extracted
 
 The counts reconcile: fetched = cleaned + quarantined_clean + stale_clean + not_cleaned, and
@@ -30,12 +31,17 @@ SELECT r.article_id, r.outlet, r.url,
        WHEN s.article_id IS NOT NULL THEN 'stale_clean'
        ELSE 'not_cleaned' END AS clean_state,
   CASE WHEN s.article_id IS NULL OR s.raw_content_hash <> r.content_hash THEN NULL
+       WHEN NOT s.is_arabic OR s.published_at IS NULL
+            OR (s.canonical_article_id IS NOT NULL AND s.canonical_article_id <> s.article_id) THEN 'skipped'
        WHEN x.article_id IS NOT NULL AND x.text_hash = s.text_hash AND x.status = 'skipped' THEN 'skipped'
        WHEN x.article_id IS NOT NULL AND x.text_hash = s.text_hash THEN 'extracted'
        WHEN qx.article_id IS NOT NULL THEN 'quarantined_extract'
        WHEN x.article_id IS NOT NULL THEN 'stale_extract'
        ELSE 'not_extracted' END AS extract_state,
-  coalesce(qc.error, qx.error, x.skipped_reason, '') AS reason,
+  coalesce(qc.error, qx.error, CASE WHEN NOT s.is_arabic THEN 'not Arabic'
+           WHEN s.published_at IS NULL THEN 'no publication date: in no window'
+           WHEN s.canonical_article_id <> s.article_id THEN 'near-duplicate of article ' || s.canonical_article_id
+           END, x.skipped_reason, '') AS reason,
   coalesce(x.events, 0) AS events
 FROM raw.articles r
 LEFT JOIN staging.articles s USING (article_id)

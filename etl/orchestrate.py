@@ -229,7 +229,7 @@ def clean(window: Window, url: str) -> dict:
 def extract(window: Window, url: str) -> dict:
     from etl.events.pipeline import extract_window
 
-    return _as_dict(extract_window(window.since, window.until, url=url))
+    return _as_dict(extract_window(window.day, window.day, url=url))  # one Damascus day, inclusive
 
 
 def load(window: Window, url: str) -> dict:

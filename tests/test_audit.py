@@ -24,7 +24,8 @@ def _raw(url: str, n: int, content_hash: str = "h", fetched: str = "2022-01-20 1
 
 def _staged(url: str, aid: int, raw_hash: str = "h") -> None:
     query(url, """INSERT INTO staging.articles (article_id, outlet, url, raw_content_hash, body, text_hash,
-                  cleaner_version) VALUES (%s, 'enab', 'u', %s, 'نص', 't', '1')""", (aid, raw_hash))
+                  cleaner_version, published_at) VALUES (%s, 'enab', 'u', %s, 'نص', 't', '1', '2022-01-20 12:00+02')""",
+          (aid, raw_hash))
 
 
 def _extracted(url: str, aid: int, status: str = "ok", reason: str = "", text_hash: str = "t") -> None:
@@ -68,3 +69,17 @@ def test_audit_cli_strict_exit_code(fresh_db_url):
     strict = subprocess.run([*cmd, "--strict"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
                             check=False)
     assert strict.returncode == 1
+
+
+def test_non_arabic_undated_and_duplicates_are_skipped_by_design(fresh_db_url):
+    canon = _raw(fresh_db_url, 1)
+    _staged(fresh_db_url, canon)
+    _extracted(fresh_db_url, canon)
+    dup = _raw(fresh_db_url, 2)
+    _staged(fresh_db_url, dup)
+    english = _raw(fresh_db_url, 3)
+    _staged(fresh_db_url, english)
+    query(fresh_db_url, "UPDATE staging.articles SET canonical_article_id = %s WHERE article_id = %s", (canon, dup))
+    query(fresh_db_url, "UPDATE staging.articles SET is_arabic = false WHERE article_id = %s", (english,))
+    rep = audit(SINCE, UNTIL, fresh_db_url)
+    assert dict(rep.extract_states) == {"extracted": 1, "skipped": 2} and rep.problems == [] and rep.reconciles
