@@ -81,3 +81,14 @@ def test_window_is_previous_calendar_day():
     # across the 2022 switch to permanent UTC+3 the window is still 24 h of local days
     late = window_for_interval(datetime(2022, 10, 28, 2, 0, tzinfo=tz))
     assert late.since.date().isoformat() == "2022-10-28"
+
+
+def test_hadath_run_date_maps_to_the_run_that_processes_that_day(nightly):
+    """`hadath run --date D` triggers the run whose inferred data interval starts on D."""
+    from etl.commands.run import logical_date
+    from etl.orchestrate import window_for_interval
+
+    run_after = datetime.fromisoformat(logical_date(datetime(2022, 1, 21).date()))
+    interval = nightly.timetable.infer_manual_data_interval(run_after=run_after)
+    assert window_for_interval(interval.start).day.isoformat() == "2022-01-21"
+    assert interval.end == run_after

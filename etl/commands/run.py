@@ -54,8 +54,9 @@ def days(args: argparse.Namespace) -> list[date]:
 
 
 def logical_date(day: date) -> str:
-    """The data interval of the run that processes `day` starts at 02:00 that day (Damascus)."""
-    return datetime.combine(day, time(2), ZoneInfo(orchestrate.TIMEZONE)).isoformat()
+    """The run that processes `day` is the one scheduled at 02:00 (Damascus) the next morning: its
+    data interval [day 02:00, day+1 02:00) starts on `day` (see etl.orchestrate)."""
+    return datetime.combine(day + timedelta(days=1), time(2), ZoneInfo(orchestrate.TIMEZONE)).isoformat()
 
 
 def run_day(day: date, env: dict[str, str], conf: dict) -> bool:
