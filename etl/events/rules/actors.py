@@ -21,10 +21,12 @@ from etl.events.rules.lexicon import Lexicon
 
 LOGGER = logging.getLogger(__name__)
 
+MILITIA_WORD = "ميليشي"
+MILITIA_ANAPHORS = ("ميليشيا", "ميليشيات")
 TARGET_WINDOW = 18  # characters before a mention searched for a target cue
 _TARGET_CUE = re.compile(
     r"(?<![^\W_])(?:مواقع|موقع|نقاط|نقطه|تجمعات|تجمع|صفوف|ضد|علي|على|مقرات|مقر|حواجز|حاجز|اليات|اليه|اليتين|اليه عسكريه"
-    r"|سياره|سيارات|حافله|(?:مقاتل\w*|عنصر\w*|عناصر|جنود|جندي\w*|ضابط\w*|ضباط|قيادي\w*|افراد|عسكري\w*|مسلح\w*) (?:من|في)|عنصرين|عنصرا|عناصر من|عنصر في|عناصر في|عنصر من|منتسب\w* (?:الي|ل)|تابع\w*(?:\s+ل)?|من صفوف"
+    r"|سياره|سيارات|حافله|(?:مقاتل\w*|عنصر\w*|عناصر|جنود|جندي\w*|ضابط\w*|ضباط|قيادي\w*|افراد|عسكري\w*|مسلح\w*) (?:من|في)|عنصرين|عنصرا|عناصر من|عنصر في|عناصر في|عنصر من|منتسب\w* (?:الي|ل)|من صفوف"
     r"|معاقل|تحصينات|اهداف|مستودع|مستودعات|قاعده|قواعد|ارتال|رتل|قياديا في|قيادي في|قيادي|مخازن|مناطق سيطره"
     r"|مناطق|مع)(?:\s+(?:عسكري\w*|تابع\w*|امني\w*|جديد\w*))?\s*[\"'«]?\s*(?:[بل]|ال|لل)?$")
 _AGENT_CUE = re.compile(r"(?<![^\W_])(?:من قبل|نفذ\w*|شن\w*|يد|بيد|ايدي|على يد|علي يد|طائرات|مسيره|مسيرات|طائره)\s*[\"'«]?\s*(?:ل)?$")
@@ -48,18 +50,18 @@ class ActorFinder:
     def __init__(self, lex: Lexicon) -> None:
         self.lex = lex
         self.last: list[str] = []  # actors named so far in the article, most recent last
+        self.last_militia: str | None = None
 
     def _pick(self, names: list[str], day: date) -> str | None:
         valid = [n for n in names if self.lex.actors[n].valid_on(day)]
         return valid[0] if valid else None
 
     def _resolve(self, alias: str, day: date) -> str | None:
+        if alias in MILITIA_ANAPHORS and self.last_militia:  # "الميليشيا": the last actor named as a militia
+            return self.last_militia
         if alias in self.lex.anaphors and alias not in self.lex.alias_actors:
             return self._pick(self.lex.anaphors[alias], day)
-        names = self.lex.alias_actors.get(alias, [])
-        if alias.startswith("ميليشيا") and alias in ("ميليشيا", "ميليشيات"):
-            return self.last[-1] if self.last else None
-        return self._pick(names, day)
+        return self._pick(self.lex.alias_actors.get(alias, []), day)
 
     def find(self, folded: str, day: date) -> list[Mention]:
         mentions = []
@@ -72,6 +74,8 @@ class ActorFinder:
             mentions.append(Mention(m.start(), m.end(), name, actor.inter, role, actor.civilian, actor.protest))
             if not actor.civilian and not actor.protest:
                 self.last.append(name)
+                if MILITIA_WORD in m.group("a") and m.group("a") not in MILITIA_ANAPHORS:
+                    self.last_militia = name
         return mentions
 
 

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from etl.events.model import CIVILIANS_TARGETED
 from etl.events.rules.actors import Mention, agent_and_target
 from etl.events.rules.lexicon import Lexicon
-from etl.events.rules.sentences import Analysis, Place
+from etl.events.rules.sentences import Analysis, Place, is_coarse
 from etl.places import PlaceMention
 
 LOGGER = logging.getLogger(__name__)
@@ -41,7 +41,10 @@ STRATEGIC = "Strategic developments"
 # Sub-event types whose unknown perpetrator is coded as an unidentified armed group.
 UNKNOWN_AGENT_OK = {VAC, EXPLOSIONS}
 LEAD_PARAGRAPHS = 1
+MAX_DAYS_PER_SENTENCE = 4  # more distinct days than this in one clause is a chronology, not repeats
 MAX_AGE_DAYS = 31  # an event dated earlier than this before publication is a background reference
+_ONGOING = re.compile(r"(?<![^\W_])[وف]?(?:تواصل\w*|يتواصل|تتواصل|استمر\w*|تستمر|يستمر|لم تتوقف|لم يتوقف|متواصل\w*"
+                      r"|على التوالي|تجدد\w*)(?![^\W_])")
 _SAME_DAY = re.compile(r"\s*(?:ذاته|نفسه|عينه)")  # the article's lead date comes from its first paragraph
 
 
@@ -61,6 +64,7 @@ class Draft:
     civilian_targeting: str
     sentences: dict[int, str] = field(default_factory=dict)
     agent_known: bool = True
+    para: int = 0
 
     def place_key(self) -> str:
         if self.place.resolved and self.place.place is not None:
@@ -75,6 +79,7 @@ class State:
     lead: tuple[date, int] | None = None
     para_date: tuple[int, date, int] | None = None  # (paragraph, date, precision)
     drafts: list[Draft] = field(default_factory=list)
+    recent: tuple[date, int] | None = None  # the main date of the last dated sentence
     last_agent: tuple[str, int] | None = None  # the last named agent of a violent event
 
 
@@ -99,6 +104,8 @@ def _date_for(a: Analysis, place: Place, state: State, published: date) -> tuple
         return res.date, res.time_precision, True
     if state.para_date and state.para_date[0] == a.para:
         return state.para_date[1], state.para_date[2], True
+    if state.recent:
+        return state.recent[0], state.recent[1], True
     if state.lead:
         return state.lead[0], state.lead[1], True
     return published, 1, False
@@ -161,7 +168,7 @@ def _make(lex: Lexicon, a: Analysis, place: Place, state: State, published: date
         actor1, inter1, actor2, inter2 = actor2, inter2, "", None  # "اعتقل حاجز لميليشيا أسد": the agent
         agent_known = True
     draft = Draft(day, precision, explicit, sub, etype, actor1, inter1, actor2, inter2, place.mention, killed, "",
-                  {a.index: a.text}, agent_known)
+                  {a.index: a.text}, agent_known, a.para)
     return _fill_roles(lex, draft, a, civ)
 
 
@@ -191,15 +198,52 @@ def sentence_drafts(lex: Lexicon, a: Analysis, state: State, published: date) ->
         res = a.dates[0][1]
         if state.lead is None and a.para < LEAD_PARAGRAPHS:
             state.lead = (res.date, res.time_precision)
-    if a.cumulative or not a.triggers or not a.places:
+    if a.cumulative or not a.triggers:
         _continuation(a, state)
         return []
+    main = a.dates[0][1] if a.dates else None
+    if main is not None and (published - main.date).days <= MAX_AGE_DAYS:
+        state.recent = (main.date, main.time_precision)
+    if not a.places or all(is_coarse(p.mention) for p in a.places):
+        repeated = _repeated_days(lex, a, state)
+        if repeated or not a.places:
+            _continuation(a, state)
+            return repeated
     drafts = [d for p in a.places if (d := _make(lex, a, p, state, published, a.places)) is not None
               and (published - d.day).days <= MAX_AGE_DAYS]
+    drafts += [x for d in drafts for x in _other_days(a, d)]
     if drafts:
         last = drafts[-1]
         state.para_date = (a.para, last.day, last.precision) if last.explicit_date else state.para_date
     return drafts
+
+
+def _day_hits(a: Analysis) -> list[tuple[date, int]]:
+    return list(dict.fromkeys((d.date, d.time_precision) for _p, d in a.dates if d.time_precision == 1))
+
+
+def _clone(d: Draft, day: date, a: Analysis) -> Draft:
+    return replace(d, day=day, precision=1, explicit_date=True, fatalities=0, sentences={a.index: a.text})
+
+
+def _other_days(a: Analysis, d: Draft) -> list[Draft]:
+    """"لم تتوقف ... أمس الجمعة ولا صباح اليوم السبت": one event per day named in the clause."""
+    if not _ONGOING.search(a.folded):
+        return []
+    days = [day for day, _p in _day_hits(a) if day != d.day]
+    return [_clone(d, day, a) for day in days] if len(days) + 1 <= MAX_DAYS_PER_SENTENCE else []
+
+
+def _repeated_days(lex: Lexicon, a: Analysis, state: State) -> list[Draft]:
+    """A sentence continuing the previous event (same tactic, no new place) on other days."""
+    if not state.drafts or not a.dates or not _ONGOING.search(a.folded):
+        return []
+    prev = state.drafts[-1]
+    best = min(a.triggers, key=lambda t: lex.priority[t[2]])[2]
+    if best != prev.sub or a.para - max(prev.para for prev in [prev]) > 1:
+        return []
+    days = [day for day, _p in _day_hits(a) if day != prev.day]
+    return [_clone(prev, day, a) for day in days][:MAX_DAYS_PER_SENTENCE]
 
 
 def _continuation(a: Analysis, state: State) -> None:

@@ -24,6 +24,7 @@ from etl.places import PlaceMention, find_places
 LOGGER = logging.getLogger(__name__)
 
 EXCLUDE_WINDOW = 60  # characters (within the clause) before a place searched for an exclusion cue
+EXCLUDE_NEAR_WINDOW = 20  # characters before a place searched for a detention site / home-town cue
 DIRECTION_WINDOW = 16  # characters before a capital searched for "شمال/ريف ..." (a container)
 _DIRECTION = re.compile(r"(?<![^\W_])(?:شمال|جنوب|شرق|غرب|شمالي|جنوبي|شرقي|غربي|ريف|بريف|وريف)(?![^\W_])")
 _SAME_TOWN = re.compile(r"(?<![^\W_])(?:في|داخل) (?:المدينه|البلده|القريه|الحي|المخيم)(?![^\W_])")
@@ -79,6 +80,8 @@ def _to_folded(offsets: list[int], orig: int) -> int:
 
 def _excluded(lex: Lexicon, folded: str, start: int, pos: int) -> bool:
     """An "attacker sits / victim taken / person comes from" cue between ``start`` and the place."""
+    if lex.cues["place_exclude_near"].find(folded[max(start, pos - EXCLUDE_NEAR_WINDOW):pos]):
+        return True
     return bool(lex.cues["place_exclude"].find(folded[max(start, pos - EXCLUDE_WINDOW):pos]))
 
 
