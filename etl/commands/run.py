@@ -114,7 +114,42 @@ def run(args: argparse.Namespace) -> int:
         print("No outlet could be reached (no network, DNS failure or the sites are down). "
               "Try `make demo` to run the same pipeline against the bundled offline snapshot.", file=sys.stderr)
         return 1
+    if args.snapshot:
+        print_overview(run_days[0], run_days[-1], url)
     failed = [d.isoformat() for d, ok in results if not ok]
     if failed:
         raise HadathError(f"the nightly run failed for {', '.join(failed)}; see .hadath/logs/")
     return 0
+
+
+OVERVIEW_SQL = {
+    "articles": "SELECT count(*) FROM staging.articles WHERE published_at >= %(s)s AND published_at < %(u)s",
+    "types": """SELECT event_type, count(*), sum(fatalities) FROM warehouse.canonical_events
+                WHERE NOT retracted AND event_date BETWEEN %(d0)s AND %(d1)s GROUP BY 1 ORDER BY 2 DESC""",
+    "places": """SELECT coalesce(nullif(location, ''), location_ar), admin1, count(*), sum(fatalities)
+                 FROM warehouse.canonical_events WHERE NOT retracted AND event_date BETWEEN %(d0)s AND %(d1)s
+                 GROUP BY 1, 2 ORDER BY 3 DESC, 4 DESC LIMIT 10""",
+}
+
+
+def print_overview(first: date, last: date, url: str) -> None:
+    """The demo's closing summary, and the HTML report for the same days."""
+    from etl.report import write_report
+
+    since, until = orchestrate.day_window(first).since, orchestrate.day_window(last).until
+    params = {"s": since, "u": until, "d0": first - timedelta(days=orchestrate.EVENT_LOOKBACK_DAYS), "d1": last}
+    with db.transaction(url) as cur:
+        cur.execute(OVERVIEW_SQL["articles"], params)
+        articles = cur.fetchone()[0]
+        cur.execute(OVERVIEW_SQL["types"], params)
+        types = cur.fetchall()
+        cur.execute(OVERVIEW_SQL["places"], params)
+        places = cur.fetchall()
+    print(f"\n== Summary {first} .. {last}: {articles} articles cleaned, "
+          f"{sum(t[1] for t in types)} canonical events, {sum(t[2] for t in types)} fatalities")
+    for event_type, n, dead in types:
+        print(f"   {event_type:<28} {n:>4} events {dead:>5} killed")
+    print("   top places: " + "; ".join(f"{p} ({a}) {n}" for p, a, n, _ in places))
+    report = settings.state_dir() / "report.html"
+    n = write_report(str(report), params["d0"], last, url)
+    print(f"   report: {report} ({n} events; open it in a browser, works offline)")
