@@ -24,7 +24,7 @@ from datetime import date
 from etl.events.model import CIVILIANS_TARGETED
 from etl.events.rules.actors import Mention, agent_and_target
 from etl.events.rules.lexicon import Lexicon
-from etl.events.rules.sentences import Analysis, Place, is_coarse
+from etl.events.rules.sentences import Analysis, Place, is_coarse, place_key
 from etl.places import PlaceMention
 
 LOGGER = logging.getLogger(__name__)
@@ -41,6 +41,7 @@ STRATEGIC = "Strategic developments"
 # Sub-event types whose unknown perpetrator is coded as an unidentified armed group.
 UNKNOWN_AGENT_OK = {VAC, EXPLOSIONS}
 LEAD_PARAGRAPHS = 1
+DETAIL_LOOKBACK = 12  # earlier drafts searched for the event a casualty sentence details
 MAX_DAYS_PER_SENTENCE = 4  # more distinct days than this in one clause is a chronology, not repeats
 MAX_AGE_DAYS = 31  # an event dated earlier than this before publication is a background reference
 _ONGOING = re.compile(r"(?<![^\W_])[وف]?(?:تواصل\w*|يتواصل|تتواصل|استمر\w*|تستمر|يستمر|لم تتوقف|لم يتوقف|متواصل\w*"
@@ -67,9 +68,7 @@ class Draft:
     para: int = 0
 
     def place_key(self) -> str:
-        if self.place.resolved and self.place.place is not None:
-            return self.place.place.pcode
-        return "ar:" + self.place.location_ar
+        return place_key(self.place)
 
 
 @dataclass
@@ -84,13 +83,31 @@ class State:
 
 
 def _sub_for(lex: Lexicon, a: Analysis, place: Place) -> str | None:
-    own = a.in_clause(a.triggers, place.clause)
+    own = _strong(a, a.in_clause(a.triggers, place.clause))
     if not own:
-        before = [t for t in a.triggers if t[0] < place.pos]
-        own = before[-1:] or a.triggers[:1]
+        strong = _strong(a, a.triggers)
+        before = [t for t in strong if t[0] < place.pos]
+        own = before[-1:] or strong[:1] or a.triggers[:1]
     if not own:
         return None
     return min(own, key=lambda t: lex.priority[t[2]])[2]
+
+
+def _strong(a: Analysis, triggers: list) -> list:
+    """Triggers that name a tactic; casualty words ("قتل") only when nothing else is there."""
+    strong = [t for t in triggers if t[0] not in a.weak]
+    return strong or triggers
+
+
+def _detail(a: Analysis, place: Place, state: State) -> Draft | None:
+    """An earlier event at the same place when this sentence only adds casualties to it."""
+    if any(t[0] not in a.weak for t in a.triggers):
+        return None
+    key = place_key(place.mention)
+    for d in reversed(state.drafts[-DETAIL_LOOKBACK:]):
+        if place_key(d.place) == key and a.para - d.para <= 1:
+            return d
+    return None
 
 
 def _date_for(a: Analysis, place: Place, state: State, published: date) -> tuple[date, int, bool]:
@@ -119,22 +136,40 @@ def _actors_for(a: Analysis, place: Place, state: State) -> tuple[Mention | None
     return agent, target
 
 
+CASUALTY_PLACE_WINDOW = 45  # characters after a killed cue searched for the place it names
+
+
+def _casualty_place(a: Analysis, c, nxt: int) -> str | None:
+    """The place a casualty figure names right after it ("قتلا على حاجز ذيبان"), if any."""
+    after = [key for pos, key in a.positions if c.end <= pos <= min(c.end + CASUALTY_PLACE_WINDOW, nxt)]
+    return after[0] if after else None
+
+
 def _killed(a: Analysis, place: Place, places: list[Place]) -> tuple[int, bool, bool]:
-    """(killed figure for this place, civilian victims, combatant victims) from the sentence."""
+    """(killed figure for this place, civilian victims, combatant victims) from the sentence.
+
+    A figure followed by a place name goes to that place; the other figures of a clause are
+    split evenly over the clause's places (the first takes the remainder)."""
     clauses = sorted({p.clause for p in places})
-    owner = {}
-    for c in a.casualties:
+    own_key = place_key(place.mention)
+    named, shared = 0, []
+    for i, c in enumerate(a.casualties):
+        nxt = a.casualties[i + 1].start if i + 1 < len(a.casualties) else len(a.folded)
+        key = _casualty_place(a, c, nxt)
+        if key is not None:
+            named += c.value if key == own_key and c.kind == "killed" else 0
+            continue
         cl = a.clause_of(c.start)
         earlier = [x for x in clauses if x <= cl]
-        owner[c] = earlier[-1] if earlier else clauses[0]
-    mine = [c for c in a.casualties if owner[c] == place.clause]
-    total = sum(c.value for c in mine if c.kind == "killed")
+        if (earlier[-1] if earlier else clauses[0]) == place.clause:
+            shared.append(c)
+    total = sum(c.value for c in shared if c.kind == "killed")
     siblings = [p for p in places if p.clause == place.clause]
     share, rest = divmod(total, len(siblings))
-    value = share + (rest if siblings[0] is place else 0)
+    value = named + share + (rest if siblings[0] is place else 0)
     civ = any(c.victim == "civilian" and c.kind in ("killed", "injured") and (c.value or c.kind == "injured")
               for c in a.casualties)
-    combatant = any(c.victim == "combatant" for c in mine)
+    combatant = any(c.victim == "combatant" for c in a.casualties)
     return value, civ, combatant
 
 
@@ -145,6 +180,12 @@ def _resolve_sub(lex: Lexicon, sub: str, agent: Mention | None) -> str:
 
 
 def _make(lex: Lexicon, a: Analysis, place: Place, state: State, published: date, places: list[Place]) -> Draft | None:
+    earlier = _detail(a, place, state)
+    if earlier is not None:
+        killed, civ, _combatant = _killed(a, place, places)
+        earlier.fatalities = max(earlier.fatalities, killed)
+        earlier.sentences[a.index] = a.text
+        return None
     sub = _sub_for(lex, a, place)
     if sub is None:
         return None

@@ -25,7 +25,7 @@ from etl.numbers import find_counts
 LOGGER = logging.getLogger(__name__)
 
 AFTER_WINDOW = 40  # characters after a killed cue searched for its figure
-BEFORE_WINDOW = 14  # characters before a killed cue ("امرأة قتلت", "5 قتلى")
+BEFORE_WINDOW = 30  # characters before a killed cue ("امرأة قتلت", "عنصرين من الميليشيا قتلا")
 VICTIM_WINDOW = 40  # characters after the figure searched for the victim noun
 _SUBSET = re.compile(r"(?:بينهم|بينهن|منهم|منهن)\s*$")
 _ONE_OF = re.compile(r"^\s*(?:احد|احدي)(?![^\W_])")

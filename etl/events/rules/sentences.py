@@ -61,6 +61,8 @@ class Analysis:
     places: list[Place] = field(default_factory=list)
     dates: list[tuple[int, DateResolution]] = field(default_factory=list)
     breaks: list[int] = field(default_factory=list)
+    positions: list[tuple[int, str]] = field(default_factory=list)  # every kept place mention (pos, key)
+    weak: set[int] = field(default_factory=set)  # starts of triggers that are only casualty words ("قتل")
 
     def clause_of(self, pos: int) -> int:
         return bisect.bisect_right(self.breaks, pos)
@@ -123,12 +125,16 @@ def _event_places(lex: Lexicon, a: Analysis, mentions: list[PlaceMention], offse
         kept = fine
     seen, out = set(), []
     for p in kept:
-        m = p.mention
-        key = m.place.pcode if m.resolved and m.place else normalize(m.location_ar)
+        key = place_key(p.mention)
+        a.positions.append((p.pos, key))
         if key not in seen:
             seen.add(key)
             out.append(p)
     return out
+
+
+def place_key(m: PlaceMention) -> str:
+    return m.place.pcode if m.resolved and m.place else "ar:" + normalize(m.location_ar)
 
 
 def is_coarse(m: PlaceMention) -> bool:
@@ -155,6 +161,8 @@ def analyse(lex: Lexicon, finder: ActorFinder, index: int, para: int, text: str,
     a.mentions = finder.find(folded, day)
     blocked = min((x for x in (a.claim_at, a.doubt_at) if x is not None), default=None)
     a.casualties = find_casualties(lex, folded, blocked)
+    killed = [(c.start, c.end) for c in a.casualties if c.kind == "killed"]
+    a.weak = {t[0] for t in a.triggers if any(s < t[1] and t[0] < e for s, e in killed)}
     if a.triggers or any(c.kind == "killed" and c.value for c in a.casualties):
         gaz = Gazetteer.load()
         found = find_places(text, context_admin1=context_admin1, gazetteer=gaz)
