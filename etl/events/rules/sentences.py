@@ -35,6 +35,7 @@ _BREAK = re.compile(
     r"|[;:]")
 COORDINATION_GAP = 8  # characters between two coordinated places ("X وتلال Y")
 COARSE_LEVELS = (1, 2)
+INSIDE_KINDS = frozenset({"neighbourhood", "facility", "camp"})  # places named inside a city
 REGION_KINDS = frozenset({"region"})  # governorate / district mentions: dropped when a finer place is named too
 
 
@@ -94,7 +95,8 @@ def _container(m: PlaceMention, folded: str, pos: int, others: list[PlaceMention
         return False
     if m.relation in ("near", "region") or _DIRECTION.search(folded[max(0, pos - DIRECTION_WINDOW):pos]):
         return True
-    return any(o is not m and o.admin1_pcode == m.admin1_pcode and not (o.place and o.place.capital) for o in others)
+    return any(o is not m and o.admin1_pcode == m.admin1_pcode and o.place is not None and o.place.kind in INSIDE_KINDS
+               for o in others)
 
 
 def _inside_actor(a: Analysis, pos: int) -> bool:
@@ -117,8 +119,10 @@ def _event_places(lex: Lexicon, a: Analysis, mentions: list[PlaceMention], offse
         else:
             kept.append(Place(m, pos, clause))
         last_end = end
-    if not kept and dropped and _SAME_TOWN.search(a.folded):
-        kept = [dropped[-1][0]]  # "شاباً من أبناء مدينة الرستن ... في المدينة": the town itself
+    protest = any(lex.sub_to_type.get(t[2]) == "Protests" for t in a.triggers)
+    if not kept and dropped and (_SAME_TOWN.search(a.folded) or protest):
+        # "شاباً من أبناء مدينة الرستن ... في المدينة", "وقفة نظمها أبناء مدينة الدانا": the town itself
+        kept = [dropped[-1][0]]
     others = [p.mention for p in kept]
     fine = [p for p in kept if not is_coarse(p.mention) and not _container(p.mention, a.folded, p.pos, others)]
     if fine:
