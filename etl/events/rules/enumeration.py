@@ -20,7 +20,7 @@ LOGGER = logging.getLogger(__name__)
 UNRESOLVED_PRECISION = 2  # an unknown village placed at its sub-district / district point
 # A plural (or dual) settlement noun opens an enumeration.
 _OPEN = re.compile(r"(?<![^\W_])[وفبل]?(?:بلدات|قري|مدن|احياء|قريتي|بلدتي|مدينتي|حيي|بلدات وقري|قري وبلدات"
-                   r"|مناطق|نقاط|مخيمات)\s+")
+                   r"|مخيمات)\s+")
 _SEP = re.compile(r"\s*(?:,\s*)?(?:و(?=\S)|,\s*)")
 _WORD = re.compile(r"[^\W\d_]+")
 # First words of two-word place names ("تل براك", "دير حافر", "كفر نبل", "عين عيسى").
@@ -31,7 +31,8 @@ COMPOUND_HEADS = frozenset(normalize(w) for w in (
 STOP_WORDS = frozenset(normalize(w) for w in (
     "في", "من", "على", "الى", "إلى", "عن", "بعد", "قبل", "منذ", "ما", "مع", "حيث", "التي", "الذي", "اليوم", "أمس",
     "غيرها", "أخرى", "اخرى", "محيطها", "ريف", "شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي",
-    "قرب", "بالقرب", "محيط", "أطراف", "اطراف", "ضواحي", "منطقة",
+    "قرب", "بالقرب", "محيط", "أطراف", "اطراف", "ضواحي", "منطقة", "الشمال", "الجنوب", "الشرق", "الغرب",
+    "المحرر", "السوري", "المجاورة", "المحيطة", "الحدودية", "الخاضعة", "الواقعة", "ذاتها", "نفسها",
 ))
 MAX_ITEMS = 12
 _DUAL_OPENER = re.compile(r"(?:قريتي|بلدتي|مدينتي|حيي)\s+$")

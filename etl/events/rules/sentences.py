@@ -35,6 +35,8 @@ _BREAK = re.compile(
     r"|[;:]")
 COORDINATION_GAP = 8  # characters between two coordinated places ("X وتلال Y")
 COARSE_LEVELS = (1, 2)
+CITY_CUE_WINDOW = 10  # characters around a capital searched for "مدينة" / "وسط" / "أحياء"
+_CITY_CUE = re.compile(r"(?:مدينه|المدينه|وسط|احياء|حي|شوارع|ساحه|مدينتي)")
 INSIDE_KINDS = frozenset({"neighbourhood", "facility", "camp"})  # places named inside a city
 REGION_KINDS = frozenset({"region"})  # governorate / district mentions: dropped when a finer place is named too
 
@@ -99,6 +101,13 @@ def _container(m: PlaceMention, folded: str, pos: int, others: list[PlaceMention
                for o in others)
 
 
+def _bare_capital(m: PlaceMention, folded: str, pos: int) -> bool:
+    """"في درعا" / "بإدلب" without "مدينة": the governorate as often as the city; not an event place."""
+    if m.place is None or not m.resolved or not m.place.capital:
+        return False
+    return not _CITY_CUE.search(folded[max(0, pos - CITY_CUE_WINDOW):pos + len(m.text_ar) + CITY_CUE_WINDOW])
+
+
 def _inside_actor(a: Analysis, pos: int) -> bool:
     return any(m.start <= pos < m.end for m in a.mentions)
 
@@ -124,9 +133,8 @@ def _event_places(lex: Lexicon, a: Analysis, mentions: list[PlaceMention], offse
         # "شاباً من أبناء مدينة الرستن ... في المدينة", "وقفة نظمها أبناء مدينة الدانا": the town itself
         kept = [dropped[-1][0]]
     others = [p.mention for p in kept]
-    fine = [p for p in kept if not is_coarse(p.mention) and not _container(p.mention, a.folded, p.pos, others)]
-    if fine:
-        kept = fine
+    kept = [p for p in kept if not is_coarse(p.mention) and not _container(p.mention, a.folded, p.pos, others)
+            and not _bare_capital(p.mention, a.folded, p.pos)]
     seen, out = set(), []
     for p in kept:
         key = place_key(p.mention)
