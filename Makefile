@@ -34,6 +34,18 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 
+# Benchmarks (never part of `make test`): bench/results.json + BENCHMARKS.md.
+bench: install
+	$(BIN)/python -m bench.run_all $(BENCH_ARGS)
+
+# One nightly run (yesterday, Asia/Damascus) through Airflow against the live outlets.
 run: install
-	$(BIN)/hadath db upgrade
-	$(BIN)/hadath db status
+	$(BIN)/hadath run
+
+# The same DAG against the bundled offline snapshot (served on 127.0.0.1), over its window.
+demo: install
+	$(BIN)/hadath run --snapshot
+
+# Airflow UI at http://localhost:8080 with this project's DAGs (parallelism capped for 2 cores).
+airflow: install
+	$(BIN)/hadath airflow standalone
