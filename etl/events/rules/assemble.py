@@ -46,6 +46,7 @@ MAX_DAYS_PER_SENTENCE = 4  # more distinct days than this in one clause is a chr
 MAX_AGE_DAYS = 31  # an event dated earlier than this before publication is a background reference
 _ONGOING = re.compile(r"(?<![^\W_])[وف]?(?:تواصل\w*|يتواصل|تتواصل|استمر\w*|تستمر|يستمر|لم تتوقف|لم يتوقف|متواصل\w*"
                       r"|على التوالي|تجدد\w*)(?![^\W_])")
+_HANDS_OVER = re.compile(r"(?<![^\W_])[وف]?(?:سلم|سلمت|سلموا|تسليم)(?![^\W_])")
 _SAME_DAY = re.compile(r"\s*(?:ذاته|نفسه|عينه)")  # the article's lead date comes from its first paragraph
 
 
@@ -191,6 +192,8 @@ def _make(lex: Lexicon, a: Analysis, place: Place, state: State, published: date
         return None
     agent, target = _actors_for(a, place, state)
     sub = _resolve_sub(lex, sub, agent)
+    if sub == "Non-violent transfer of territory" and _HANDS_OVER.search(a.folded) and target is not None:
+        agent, target = target, agent  # "سلّمت قسد نقاطها لقوات النظام": the side taking over is actor1
     etype = lex.sub_to_type[sub]
     day, precision, explicit = _date_for(a, place, state, published)
     killed, civ, combatant = _killed(a, place, places)

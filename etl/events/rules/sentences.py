@@ -163,11 +163,13 @@ def analyse(lex: Lexicon, finder: ActorFinder, index: int, para: int, text: str,
     a.cumulative = _first(lex.cues["cumulative"], folded) is not None
     a.claim_at = _first(lex.cues["claim"], folded)
     a.doubt_at = _first(lex.cues["doubt"], folded)
-    a.background = _first(lex.cues["background"], folded) is not None
+    background_at = _first(lex.cues["background"], folded)
+    a.background = background_at is not None
     a.breaks = [m.start() for m in _BREAK.finditer(folded)]
     a.triggers = lex.triggers.find(folded)
-    if a.claim_at is not None:
-        a.triggers = [t for t in a.triggers if t[0] < a.claim_at]
+    for cut in (a.claim_at, background_at):
+        if cut is not None:
+            a.triggers = [t for t in a.triggers if t[0] < cut]
     a.dates = [(_to_folded(offsets, d.start), d) for d in find_event_dates(text, published)]
     day = a.dates[0][1].date if a.dates else published.date()
     a.mentions = finder.find(folded, day)
