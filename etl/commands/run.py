@@ -21,6 +21,7 @@ DAG_ID = "hadath_nightly"
 SNAPSHOT_DAYS = (date(2022, 1, 20), date(2022, 1, 22))  # the bundled snapshot's main window (inclusive)
 RUN_TIMEOUT_S = 3 * 3600
 TASK_LINE = re.compile(r"\[DAG TEST\] running task <TaskInstance: \S+?\.(\S+) ")
+UNREACHABLE_LINE = re.compile(r"\b([a-z0-9_-]+): (\S+) is unreachable: ([^\[]+?)\s*(?:\[|$)")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -66,15 +67,17 @@ def run_day(day: date, env: dict[str, str], conf: dict) -> bool:
     log_path = log_dir / f"run-{day.isoformat()}.log"
     cmd = [airflow_env.airflow_bin(), "dags", "test", DAG_ID, logical_date(day), "-c", json.dumps(conf)]
     print(f"== {day.isoformat()}: running DAG {DAG_ID} (log: {log_path})", flush=True)
+    told: set[str] = set()
     with open(log_path, "w") as log, subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE,
                                                       stderr=subprocess.STDOUT, text=True) as proc:
         for line in proc.stdout:
             log.write(line)
-            match = TASK_LINE.search(line)
-            if match:
-                print(f"   · {match.group(1)}", flush=True)
-            elif "] crawl of " in line or "unreachable" in line.lower():
-                print("   " + line.strip().split("] ", 1)[-1][:200], flush=True)
+            task, down = TASK_LINE.search(line), UNREACHABLE_LINE.search(line)
+            if task:
+                print(f"   · {task.group(1)}", flush=True)
+            elif down and down.group(1) not in told:  # one line per outlet, however many retries
+                told.add(down.group(1))
+                print(f"   ! {down.group(1)}: {down.group(2)} is unreachable: {down.group(3)}", flush=True)
         proc.wait(timeout=RUN_TIMEOUT_S)
     ok = proc.returncode == 0
     print(f"   run {'succeeded' if ok else 'FAILED'} (exit {proc.returncode})", flush=True)
