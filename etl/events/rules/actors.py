@@ -31,6 +31,8 @@ _TARGET_CUE = re.compile(
     r"|مناطق|مع)ا?(?:\s+(?:عسكري\w*|تابع\w*|امني\w*|جديد\w*))?\s*[\"'«]?\s*(?:[بل]|ال|لل)?$")
 _AGENT_CUE = re.compile(r"(?<![^\W_])(?:من قبل|نفذ\w*|شن\w*|يد|بيد|ايدي|على يد|علي يد|طائرات|مسيره|مسيرات|طائره)\s*[\"'«]?\s*(?:ل)?$")
 _BETWEEN = re.compile(r"بين\s*[\"'«]?\s*$")
+BETWEEN_WINDOW = 60  # characters before "وY" searched for "بين X" (X may be a long name)
+_BETWEEN_SECOND = re.compile(r"(?<![^\W_])بين\s+[^,.;:]+$")
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ class ActorFinder:
             if name is None:
                 continue
             actor = self.lex.actors[name]
-            role = _role(folded, m.start())
+            role = _role(folded, m.start(), folded.startswith("و", m.start()))
             mentions.append(Mention(m.start(), m.end(), name, actor.inter, role, actor.civilian, actor.protest))
             if not actor.civilian and not actor.protest:
                 self.last.append(name)
@@ -79,11 +81,11 @@ class ActorFinder:
         return mentions
 
 
-def _role(folded: str, start: int) -> str:
+def _role(folded: str, start: int, conjoined: bool) -> str:
     before = folded[max(0, start - TARGET_WINDOW):start]
     if _BETWEEN.search(before):
         return "between1"
-    if re.search(r"بين\s+\S+(?:\s+\S+){0,3}\s+و$", before) or re.search(r"بين\s+\S+(?:\s+\S+){0,3}\s+و\S*$", before):
+    if conjoined and _BETWEEN_SECOND.search(folded[max(0, start - BETWEEN_WINDOW):start]):
         return "between2"
     if _AGENT_CUE.search(before):
         return "agent"

@@ -26,6 +26,7 @@ LOGGER = logging.getLogger(__name__)
 
 AFTER_WINDOW = 40  # characters after a killed cue searched for its figure
 BEFORE_WINDOW = 30  # characters before a killed cue ("امرأة قتلت", "عنصرين من الميليشيا قتلا")
+APPOSITION_GAP = 2  # characters between a vague plural and the exact number that follows it
 VICTIM_WINDOW = 40  # characters after the figure searched for the victim noun
 _SUBSET = re.compile(r"(?:بينهم|بينهن|منهم|منهن)\s*$")
 _ONE_OF = re.compile(r"^\s*(?:احد|احدي)(?![^\W_])")
@@ -56,7 +57,7 @@ def _victim(lex: Lexicon, folded: str, start: int, end: int) -> str:
     return "unknown"
 
 
-def _figure(folded: str, counts: list[tuple[int, int, int]], cue: tuple[int, int], bounds: tuple[int, int]) -> int:
+def _figure(folded: str, counts: list[tuple[int, int, int, bool]], cue: tuple[int, int], bounds: tuple[int, int]) -> int:
     """The figure of the killed cue ``cue`` within ``bounds`` (previous/next casualty cue)."""
     start, end = cue
     tail = folded[end:]
@@ -68,7 +69,11 @@ def _figure(folded: str, counts: list[tuple[int, int, int]], cue: tuple[int, int
     after = [c for c in counts if start <= c[0] <= min(end + AFTER_WINDOW, bounds[1])
              and not _SUBSET.search(folded[end:c[0]]) and not (definite and c[0] < end)]
     if after:
-        return after[0][2]
+        first = after[0]
+        nxt = after[1] if len(after) > 1 else None
+        if not first[3] and nxt is not None and nxt[3] and nxt[0] - first[1] <= APPOSITION_GAP:
+            return nxt[2]  # "مدنيين اثنين": the plural noun then its exact number
+        return first[2]
     before = [c for c in counts if max(start - BEFORE_WINDOW, bounds[0]) <= c[0] and c[1] <= start + 1]
     if before:
         return before[-1][2]
@@ -82,7 +87,7 @@ def find_casualties(lex: Lexicon, folded: str, blocked_from: int | None = None) 
     cues = lex.casualties.find(folded)
     if not cues:
         return []
-    counts = [(s, e, c.value) for s, e, c in find_counts(folded)]
+    counts = [(s, e, c.value, c.exact) for s, e, c in find_counts(folded)]
     out = []
     for i, (start, end, kind) in enumerate(cues):
         lower = cues[i - 1][1] if i else 0

@@ -1,0 +1,172 @@
+"""Rule extractor traps, each on a short hand-written article (not copied from the gold set)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+
+import pytest
+
+from etl.events.base import get_extractor
+from etl.events.model import Article, Event
+
+PUB = datetime(2022, 1, 20, 18, 0, tzinfo=timezone(timedelta(hours=2)))  # Thursday
+
+
+def extract(text: str, title: str = "", published: datetime = PUB) -> list[Event]:
+    return get_extractor("rules").extract(Article(text=text, published=published, title=title)).events
+
+
+def by_place(events: list[Event]) -> dict[str, Event]:
+    return {e.location_ar: e for e in events}
+
+
+def test_claim_only_sentence_is_not_an_event():
+    text = "زعمت وسائل إعلام النظام أن قواتها قصفت مواقع الفصائل في بلدة البارة وقتلت 20 مسلحاً."
+    assert extract(text) == []
+
+
+def test_threat_is_not_an_event():
+    assert extract("توعدت قوات سوريا الديمقراطية بالرد على أي هجوم يستهدف بلدة تل تمر.") == []
+
+
+def test_neutralised_is_not_killed():
+    events = extract("قصفت فصائل المعارضة اليوم مواقع قوات النظام في قرية حزارين وأعلنت تحييد مجموعة كاملة من عناصرها.")
+    assert len(events) == 1
+    assert events[0].fatalities == 0
+    assert events[0].actor1 == "Opposition Rebels (Syria)"
+    assert events[0].actor2 == "Military Forces of Syria (2000-2024)"
+
+
+def test_injured_only_counts_zero_and_targets_civilians():
+    events = extract("أصيب ثلاثة أطفال بجروح اليوم جراء قصف مدفعي لقوات النظام على بلدة كنصفرة.")
+    assert [(e.location_ar, e.fatalities, e.actor2, e.civilian_targeting) for e in events] == [
+        ("كنصفرة", 0, "Civilians (Syria)", "Civilians targeted")]
+
+
+def test_home_town_is_not_the_event_place():
+    text = "قتل شاب برصاص مسلحين مجهولين اليوم في بلدة البارة، والشاب ينحدر من مدينة معرة النعمان."
+    events = extract(text)
+    assert [e.location_ar for e in events] == ["البارة"]
+    assert events[0].sub_event_type == "Attack"
+    assert events[0].actor1 == "Unidentified Armed Group (Syria)"
+    assert events[0].actor2 == "Civilians (Syria)"
+    assert events[0].fatalities == 1
+
+
+def test_relative_date_yesterday():
+    events = extract("شنت طائرات حربية روسية أمس غارات جوية على محيط بلدة البارة.")
+    assert len(events) == 1
+    assert events[0].event_date == date(2022, 1, 19)
+    assert events[0].sub_event_type == "Air/drone strike"
+    assert events[0].actor1 == "Military Forces of Russia"
+
+
+def test_no_date_expression_defaults_to_publication_day():
+    events = extract("قصفت قوات النظام بلدة البارة بقذائف الهاون.")
+    assert [(e.event_date, e.time_precision) for e in events] == [(date(2022, 1, 20), 1)]
+
+
+def test_date_carries_over_within_paragraph():
+    text = "قصفت قوات النظام أمس بلدة البارة بقذائف المدفعية. كما استهدفت بالصواريخ قرية كنصفرة."
+    assert {e.location_ar: e.event_date for e in extract(text)} == {
+        "البارة": date(2022, 1, 19), "كنصفرة": date(2022, 1, 19)}
+
+
+def test_enumeration_gives_one_event_per_town_with_split_fatalities():
+    text = "قصفت قوات النظام اليوم بلدتي البارة وكنصفرة بالمدفعية الثقيلة، ما أسفر عن مقتل خمسة مدنيين."
+    events = by_place(extract(text))
+    assert set(events) == {"البارة", "كنصفرة"}
+    assert (events["البارة"].fatalities, events["كنصفرة"].fatalities) == (3, 2)  # first takes the remainder
+
+
+def test_seven_posts_are_seven_events():
+    text = ("شن تنظيم داعش ليلة أمس هجمات على سبع نقاط لقوات سوريا الديمقراطية في بلدات ذيبان والطيانة "
+            "والشحيل والبصيرة وأبو حمام والكشكية وهجين بريف دير الزور الشرقي.")
+    events = extract(text)
+    assert len(events) == 7
+    assert {e.event_type for e in events} == {"Battles"}
+    assert {e.actor1 for e in events} == {"Islamic State (Syria)"}
+    assert {e.actor2 for e in events} == {"SDF: Syrian Democratic Forces"}
+    assert {e.event_date for e in events} == {date(2022, 1, 19)}
+
+
+def test_unknown_village_in_enumeration_is_kept_unresolved():
+    text = "قصفت قوات النظام اليوم قرى البارة وزعيترونة بالمدفعية."
+    result = get_extractor().extract(Article(text=text, published=PUB))
+    places = by_place(result.events)
+    assert places["زعيترونة"].place_resolved is False
+    assert places["زعيترونة"].admin1 == "Idleb"
+    assert places["زعيترونة"].geo_precision in (2, 3)
+    assert ("زعيترونة", "Idleb") in result.unresolved
+
+
+def test_civilians_killed_in_battle_are_added():
+    text = ("اندلعت اشتباكات اليوم بين قوات النظام وفصائل المعارضة في بلدة البارة، "
+            "ما أدى إلى مقتل ثلاثة عناصر من قوات النظام ومقتل مدنيين اثنين.")
+    events = extract(text)
+    assert len(events) == 1
+    assert events[0].sub_event_type == "Armed clash"
+    assert events[0].fatalities == 5
+    assert events[0].actor2 == "Opposition Rebels (Syria)"
+
+
+def test_doubted_figure_is_dropped():
+    text = ("شنت طائرات روسية اليوم غارات على بلدة البارة، "
+            "وادعت وسائل إعلام موالية مقتل 30 مسلحاً، وهو ما لم يتسن التحقق منه.")
+    events = extract(text)
+    assert [(e.location_ar, e.fatalities) for e in events] == [("البارة", 0)]
+
+
+def test_cumulative_tally_is_not_an_event():
+    assert extract("وارتفعت حصيلة قتلى القصف على بلدة البارة منذ مطلع العام إلى 40 مدنياً.") == []
+
+
+def test_air_strike_beats_shelling_in_one_clause():
+    events = extract("قصفت طائرات حربية روسية اليوم بالصواريخ بلدة البارة.")
+    assert [e.sub_event_type for e in events] == ["Air/drone strike"]
+
+
+def test_actor_alias_depends_on_the_event_date():
+    before = extract("قصف الجيش السوري اليوم بلدة البارة بالمدفعية.")
+    after = extract("قصف الجيش السوري اليوم بلدة البارة بالمدفعية.",
+                    published=datetime(2025, 3, 1, 12, tzinfo=UTC))
+    assert before[0].actor1 == "Military Forces of Syria (2000-2024)"
+    assert after[0].actor1 == "Military Forces of Syria (2024-)"
+
+
+def test_pejorative_alias_with_clitic():
+    events = extract("قتل شاب اليوم بقصف مدفعي لميليشيا أسد على بلدة كنصفرة.")
+    assert events[0].actor1 == "Military Forces of Syria (2000-2024)"
+    assert events[0].inter1 == 1
+    assert events[0].interaction == 17
+
+
+def test_arrests_are_strategic_developments():
+    events = extract("اعتقلت قوات النظام اليوم ثلاثة شبان في مدينة تلبيسة بعد مداهمة منازلهم.")
+    assert [(e.event_type, e.sub_event_type, e.actor1, e.actor2) for e in events] == [
+        ("Strategic developments", "Arrests", "Military Forces of Syria (2000-2024)", "Civilians (Syria)")]
+
+
+def test_defused_mine_is_disrupted_weapons_use():
+    events = extract("فككت فرق الهندسة التابعة لقوات النظام اليوم لغماً أرضياً في بلدة تلبيسة.")
+    assert [e.sub_event_type for e in events] == ["Disrupted weapons use"]
+
+
+@pytest.mark.parametrize("text, sub", [
+    ("خرج العشرات اليوم في مظاهرة سلمية في مدينة تلبيسة للمطالبة بالإفراج عن المعتقلين.", "Peaceful protest"),
+    ("فرقت قوات النظام اليوم وقفة احتجاجية في مدينة تلبيسة واعتقلت اثنين من المحتجين.", "Protest with intervention"),
+])
+def test_protests(text, sub):
+    events = extract(text)
+    assert [(e.event_type, e.sub_event_type, e.actor1) for e in events] == [("Protests", sub, "Protesters (Syria)")]
+
+
+def test_evidence_version_and_confidence():
+    event = extract("قصفت قوات النظام أمس بلدة البارة بقذائف الهاون.")[0]
+    assert event.extractor == "rules" and event.extractor_version
+    assert event.evidence[0].sentence.startswith("قصفت قوات النظام")
+    assert 0.0 <= event.confidence <= 1.0
+
+
+def test_country_only_report_is_skipped():
+    assert extract("قصفت قوات النظام اليوم مناطق في سوريا.") == []
