@@ -105,3 +105,23 @@ def test_reader_can_select_reporting(fresh_db_url):
 def test_reader_cannot_write_or_read_beyond_reporting(fresh_db_url, sql):
     with pytest.raises(psycopg2.errors.InsufficientPrivilege):
         _as_reader(fresh_db_url, sql)
+
+
+def _as(url: str, role: str, sql: str) -> None:
+    conn = psycopg2.connect(url)
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute(f"SET ROLE {role}")
+            cur.execute(sql)
+    finally:
+        conn.close()
+
+
+def test_writer_writes_data_but_cannot_change_the_schema(fresh_db_url):
+    _as(fresh_db_url, "hadath_writer", """INSERT INTO raw.articles (outlet, canonical_url, url, fetched_at,
+        http_status, html_gz, content_hash) VALUES ('t', 'w', 'w', now(), 200, '\\x00', 'h')""")
+    _as(fresh_db_url, "hadath_writer", "UPDATE raw.articles SET outlet = 'u' WHERE canonical_url = 'w'")
+    for ddl in ("CREATE TABLE raw.sneaky (x int)", "DROP TABLE warehouse.events", "ALTER TABLE raw.articles ADD x int",
+                "TRUNCATE raw.articles"):
+        with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+            _as(fresh_db_url, "hadath_writer", ddl)
