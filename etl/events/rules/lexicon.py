@@ -43,26 +43,78 @@ def _strip_article(word: str) -> str:
     return word[len(ARTICLE):] if word.startswith(ARTICLE) and len(word) > len(ARTICLE) + 1 else word
 
 
+# Proclitic strings that may precede a pattern inside a word, shortest first.
+CLITICS = ("", "و", "ف", "ب", "ل", "ك", "ال", "لل", "وب", "ول", "وك", "فب", "فل", "فك", "وال", "فال", "بال", "كال",
+           "ولل", "فلل", "وبال", "فبال", "وكال", "فكال")
+CLITIC_HEAD = 5  # characters of a word that decide its possible clitics (longest clitic + 1)
+_WORD_START = re.compile(r"(?<![^\W_])[^\W_]")
+_LITERAL_HEAD = re.compile(r"[^\W\d_]")
+
+
 @dataclass(frozen=True)
 class Category:
-    """One alternation regex; ``label(match)`` tells which entry matched."""
+    """Patterns of one category, dispatched on their first letter.
 
-    regex: re.Pattern[str]
+    One alternation over hundreds of patterns, tried at every word start with every clitic
+    split, is the slow part of extraction; grouping the alternatives by first letter (patterns
+    that start with a group go to every bucket) tries only the few that can match there.
+    """
+
+    buckets: dict[str, re.Pattern[str]]
     labels: tuple[str, ...]
 
     def find(self, folded: str) -> list[tuple[int, int, str]]:
-        out = []
-        for m in self.regex.finditer(folded):
-            name = m.lastgroup or "g0"
-            out.append((m.start(), m.end(), self.labels[int(name[1:])]))
+        out, after = [], 0
+        buckets = self.buckets
+        for start, stems in candidates(folded):
+            if start < after:
+                continue
+            for pos in stems:
+                regex = buckets.get(folded[pos:pos + 1])
+                m = regex.match(folded, pos) if regex is not None else None
+                if m is not None:
+                    name = m.lastgroup or "g0"
+                    out.append((start, m.end(), self.labels[int(name[1:])]))
+                    after = m.end()
+                    break
         return out
 
 
+@functools.lru_cache(maxsize=4096)
+def _clitic_lengths(head: str) -> tuple[int, ...]:
+    """Lengths of the clitic strings a word starting with ``head`` may carry."""
+    return tuple(len(c) for c in CLITICS if head.startswith(c) and len(c) < len(head))
+
+
+@functools.lru_cache(maxsize=8)
+def candidates(folded: str) -> tuple[tuple[int, tuple[int, ...]], ...]:
+    """(word start, possible stem starts) for every word of a folded sentence; shared by all
+    categories scanning the same sentence (the cache holds the last few sentences)."""
+    out = []
+    for w in _WORD_START.finditer(folded):
+        start = w.start()
+        out.append((start, tuple(start + n for n in _clitic_lengths(folded[start:start + CLITIC_HEAD]))))
+    return tuple(out)
+
+
 def compile_category(entries: list[tuple[str, str]]) -> Category:
-    """``entries`` = (label, pattern) in priority order -> one compiled alternation."""
-    parts = [f"(?P<g{i}>{_pattern(pat)})" for i, (_, pat) in enumerate(entries)]
-    regex = re.compile(PREFIX + "(?:" + "|".join(parts) + ")" + END)
-    return Category(regex, tuple(label for label, _ in entries))
+    """``entries`` = (label, pattern) in priority order -> first-letter buckets of alternations."""
+    heads: dict[str, list[str]] = {}
+    generic: list[tuple[int, str]] = []
+    for i, (_, pat) in enumerate(entries):
+        body = _pattern(pat)
+        part = (i, f"(?P<g{i}>{body})")
+        if _LITERAL_HEAD.match(body):
+            heads.setdefault(body[0], []).append(part)
+        else:
+            generic.append(part)
+    letters = set(heads) | {ch for ch in "ابتثجحخدذرزسشصضطظعغفقكلمنهويءئؤة"}
+    buckets = {}
+    for ch in letters:
+        parts = sorted(heads.get(ch, []) + generic)
+        if parts:
+            buckets[ch] = re.compile("(?:" + "|".join(p for _, p in parts) + ")" + END)
+    return Category(buckets, tuple(label for label, _ in entries))
 
 
 @dataclass(frozen=True)
