@@ -6,6 +6,7 @@ pipelines); anything else would crash a batch.
 
 from __future__ import annotations
 
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,39 @@ def test_cleaner_rejects_non_pages_with_one_clear_error(body):
     with pytest.raises(HadathError) as err:
         clean_page(RawPage(1, "orient", "https://www.orient-news.net/ar/news_show/1/0/x", body))
     assert "\n" not in str(err.value)
+
+
+ARABIC = st.sampled_from(list("ابتثجحخدذرزسشصضطظعغفقكلمنهويءآأإؤئةى٠١٢٣٤٥٦٧٨٩ ،.؟؛\n")) | st.characters()
+SEED_TEXT = ("قصفت قوات النظام بلدة كفرنبل جنوب إدلب صباح اليوم، ما أدى إلى مقتل ثلاثة مدنيين وإصابة آخرين. "
+             "وهاجمت خلايا داعش حاجزاً لقسد في ذيبان بريف دير الزور الشرقي أمس.")
+
+
+def _extract(text: str) -> None:
+    from datetime import datetime
+
+    from etl.events.base import get_extractor
+    from etl.events.model import Article
+
+    try:
+        result = get_extractor("rules").extract(Article(text=text, published=datetime(2022, 1, 21, tzinfo=UTC),
+                                                        outlet="orient"))
+    except HadathError:
+        return
+    for ev in result.events:
+        assert ev.fatalities >= 0 and 1 <= ev.geo_precision <= 3 and ev.evidence
+
+
+@FUZZ
+@given(st.text(alphabet=ARABIC, max_size=1500))
+def test_extractor_survives_random_text(text):
+    _extract(text)
+
+
+@FUZZ
+@given(st.lists(st.tuples(st.integers(0, len(SEED_TEXT)), st.text(alphabet=ARABIC, max_size=20),
+                          st.integers(0, 15)), max_size=10))
+def test_extractor_survives_mutated_reports(edits):
+    text = SEED_TEXT
+    for pos, insert, cut in edits:
+        text = text[:pos] + insert + text[pos + cut:]
+    _extract(text)
