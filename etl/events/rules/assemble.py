@@ -134,6 +134,9 @@ def _actors_for(a: Analysis, place: Place, state: State) -> tuple[Mention | None
     if agent is None:
         agent, target2 = agent_and_target(a.mentions)
         target = target or target2
+    elif target is None:  # an explicitly targeted actor elsewhere in the sentence ("قتل عنصران من X ... إثر هجوم")
+        target = next((m for m in a.mentions if m.role == "target" and m.actor != agent.actor
+                       and not m.civilian and not m.protest), None)
     return agent, target
 
 
@@ -199,12 +202,13 @@ def _make(lex: Lexicon, a: Analysis, place: Place, state: State, published: date
     killed, civ, combatant = _killed(a, place, places)
     actor1, inter1 = (agent.actor, agent.inter) if agent else ("", 0)
     agent_known = agent is not None
+    named = any(not m.civilian and not m.protest for m in a.mentions)
     if not agent_known and state.last_agent and etype in (BATTLES, EXPLOSIONS):
         actor1, inter1 = state.last_agent
     elif agent_known and etype in (BATTLES, EXPLOSIONS):
         state.last_agent = (actor1, inter1)
     actor2, inter2 = (target.actor, target.inter) if target else ("", None)
-    if etype == VAC and combatant and not civ and actor2 == "":
+    if etype == VAC and combatant and not civ:
         etype, sub = BATTLES, "Armed clash"  # a soldier or fighter shot: a clash, not violence against civilians
     elif sub == "Armed clash" and civ and not combatant and actor2 == "":
         etype, sub = VAC, "Attack"  # gunmen attacking civilians only: violence against civilians
