@@ -31,7 +31,7 @@ _SAME_TOWN = re.compile(r"(?<![^\W_])(?:في|داخل) (?:المدينه|الب�
 # Clause breakers: a new clause usually brings its own tactic, date and place.
 _BREAK = re.compile(
     r"(?<![^\W_])(?:فيما|وفيما|بينما|في حين|كما|وكما|بعد|وبعد|عقب|اثر|إثر|بالتزامن|تزامنا|في المقابل|ثم|قبل|وقبل"
-    r"|حيث|من جهته|من جهتها|في سياق|وفي|واضاف|واشار|وذكر|وقال|واكد|وافاد|ما ادي|ما اسفر|مما ادي|ما تسبب)(?![^\W_])"
+    r"|وكان|وكانت|كان قد|كانت قد|حيث|من جهته|من جهتها|في سياق|وفي|واضاف|واشار|وذكر|وقال|واكد|وافاد|ما ادي|ما اسفر|مما ادي|ما تسبب)(?![^\W_])"
     r"|[;:]")
 COORDINATION_GAP = 8  # characters between two coordinated places ("X وتلال Y")
 COARSE_LEVELS = (1, 2)
@@ -101,6 +101,11 @@ def _container(m: PlaceMention, folded: str, pos: int, others: list[PlaceMention
                for o in others)
 
 
+def _generic(lex: Lexicon, name: str) -> bool:
+    folded = normalize(name)
+    return any(s == 0 and e == len(folded) for s, e, _l in lex.cues["generic_places"].find(folded))
+
+
 def _bare_capital(m: PlaceMention, folded: str, pos: int) -> bool:
     """"في درعا" / "بإدلب" without "مدينة": the governorate as often as the city; not an event place."""
     if m.place is None or not m.resolved or not m.place.capital:
@@ -120,7 +125,7 @@ def _event_places(lex: Lexicon, a: Analysis, mentions: list[PlaceMention], offse
         clause = a.clause_of(pos)
         start = max(last_end, a.breaks[clause - 1] if clause else 0)
         chained = 0 <= pos - last_end <= COORDINATION_GAP and dropped and dropped[-1][1] == last_end
-        if pos >= limit or _inside_actor(a, pos):
+        if pos >= limit or _inside_actor(a, pos) or (not m.resolved and _generic(lex, m.text_ar)):
             last_end = end
             continue
         if m.relation == "origin" or chained or _excluded(lex, a.folded, start, pos):
