@@ -23,12 +23,19 @@ LOGGER = logging.getLogger(__name__)
 
 MILITIA_WORD = "ميليشي"
 MILITIA_ANAPHORS = ("ميليشيا", "ميليشيات")
+_GAP = re.compile(r"[\s\"'«»“”]+")
+_NAMED_AFTER = re.compile(r"\s*[\"'«“]")
 TARGET_WINDOW = 18  # characters before a mention searched for a target cue
 _TARGET_CUE = re.compile(
     r"(?<![^\W_])(?:مواقع|موقع|نقاط|نقطه|تجمعات|تجمع|تجمعا|صفوف|ضد|علي|على|مقرات|مقر|حواجز|حاجز|اليات|اليه|اليتين|اليه عسكريه"
-    r"|سياره|سيارات|حافله|(?:مقاتل\w*|عنصر\w*|عناصر|جنود|جندي\w*|ضابط\w*|ضباط|قيادي\w*|افراد|عسكري\w*|مسلح\w*|متطوع\w*|مجند\w*)(?: \S+){0,2} (?:من|في|لدي|ب)|عنصرين|عنصرا|عناصر من|عنصر في|عناصر في|عنصر من|منتسب\w* (?:الي|ل)|من صفوف"
+    r"|سياره|سيارات|حافله|عنصرين|عنصرا|عناصر من|عنصر في|عناصر في|عنصر من|منتسب\w* (?:الي|ل)|من صفوف"
     r"|معاقل|تحصينات|اهداف|مستودع|مستودعات|قاعده|قواعد|ارتال|رتل|قياديا في|قيادي في|قيادي|مخازن|مناطق سيطره"
     r"|مناطق|مع)ا?(?:\s+(?:عسكري\w*|تابع\w*|امني\w*|جديد\w*))?\s*[\"'«]?\s*(?:[بل]|ال|لل)?$")
+# "عنصرين من X" / "ضابط برتبة مقدم في X": X is the victims' side when a casualty word precedes the noun.
+_VICTIM_NOUN = re.compile(r"(?<![^\W_])(?:مقاتل\w*|عنصر\w*|عناصر|جنود|جندي\w*|ضابط\w*|ضباط|قيادي\w*|افراد|عسكري\w*"
+                          r"|مسلح\w*|متطوع\w*|مجند\w*|احد|اثنين|ثلاثه|\d+)(?: \S+){0,2} (?:من|في|لدي|ب)\s*(?:[بل]|ال|لل)?$")
+_CASUALTY_BEFORE = re.compile(r"(?:مقتل|قتل|اصاب|اصيب|جرح|استشهاد|مصرع|اسر|اعتقال|اعتقل|اختطاف|خطف|توفي|وفاه|تحييد)")
+VICTIM_WINDOW = 70  # characters before a mention searched for "casualty word ... noun من"
 _AGENT_CUE = re.compile(r"(?<![^\W_])(?:من قبل|نفذ\w*|شن\w*|يد|بيد|ايدي|على يد|علي يد|طائرات|مسيره|مسيرات|طائره)\s*[\"'«]?\s*(?:ل)?$")
 _BETWEEN = re.compile(r"بين\s*[\"'«]?\s*$")
 BETWEEN_WINDOW = 60  # characters before "وY" searched for "بين X" (X may be a long name)
@@ -59,6 +66,7 @@ class ActorFinder:
         return valid[0] if valid else None
 
     def _resolve(self, alias: str, day: date) -> str | None:
+        alias = _GAP.sub(" ", alias)  # 'الحرس الثوري" الإيراني' -> the registry's spelling
         if alias in MILITIA_ANAPHORS and self.last_militia:  # "الميليشيا": the last actor named as a militia
             return self.last_militia
         if alias in self.lex.anaphors and alias not in self.lex.alias_actors:
@@ -68,6 +76,8 @@ class ActorFinder:
     def find(self, folded: str, day: date) -> list[Mention]:
         mentions = []
         for m in self.lex.actor_regex.finditer(folded):
+            if m.group("a") in MILITIA_ANAPHORS and _NAMED_AFTER.match(folded, m.end()):
+                continue  # 'ميليشيا "الحرس الثوري"': the word introduces a name, it does not refer back
             name = self._resolve(m.group("a"), day)
             if name is None:
                 continue
@@ -90,6 +100,10 @@ def _role(folded: str, start: int, conjoined: bool) -> str:
     if _AGENT_CUE.search(before):
         return "agent"
     if _TARGET_CUE.search(before):
+        return "target"
+    wide = folded[max(0, start - VICTIM_WINDOW):start]
+    noun = _VICTIM_NOUN.search(wide)
+    if noun and _CASUALTY_BEFORE.search(wide[:noun.start()]):
         return "target"
     return "neutral"
 
