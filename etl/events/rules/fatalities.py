@@ -32,6 +32,7 @@ _SUBSET = re.compile(r"(?:بينهم|بينهن|منهم|منهن)\s*$")
 _ONE_OF = re.compile(r"^\s*(?:احد|احدي)(?![^\W_])")
 _DUAL_CONSTRUCT = re.compile(r"^\s*[\"'«]?\s*\S+(?:يي|تي)(?![^\W_])")
 _KILLED_AND_INJURED = re.compile(r"^\s*و(?:اصابه|جرح)(?![^\W_])")
+_VERB_CUE = re.compile(r"[وف]?(?:قتل|اغتيل|اعدم|استشهد|قضي|توفي)(?:ت|وا)?(?![^\W_])")
 _TOKEN = re.compile(r"[^\W\d_]+")
 
 
@@ -93,7 +94,10 @@ def find_casualties(lex: Lexicon, folded: str, blocked_from: int | None = None) 
         lower = cues[i - 1][1] if i else 0
         upper = cues[i + 1][0] if i + 1 < len(cues) else len(folded)
         value = _figure(folded, counts, (start, end), (lower, upper)) if kind == "killed" else 0
+        victim = _victim(lex, folded, start, end)
+        if kind == "killed" and value == 0 and victim == "civilian" and _VERB_CUE.match(folded, start):
+            value = 1  # "قتل ملثمون مختار القرية": one named civilian victim, no figure
         if blocked_from is not None and start >= blocked_from:
             value = 0
-        out.append(Casualty(start, end, kind, value, _victim(lex, folded, start, end)))
+        out.append(Casualty(start, end, kind, value, victim))
     return out

@@ -33,6 +33,10 @@ _BREAK = re.compile(
     r"(?<![^\W_])(?:فيما|وفيما|بينما|في حين|كما|وكما|بعد|وبعد|عقب|اثر|إثر|بالتزامن|تزامنا|في المقابل|ثم|قبل|وقبل"
     r"|وكان|وكانت|كان قد|كانت قد|حيث|من جهته|من جهتها|في سياق|وفي|واضاف|واشار|وذكر|وقال|واكد|وافاد|ما ادي|ما اسفر|مما ادي|ما تسبب)(?![^\W_])"
     r"|[;:]")
+# "وعقب الهجوم بساعات، شنت قسد حملة دهم": a definite tactic noun after "after/before/since" names
+# another (already reported) event, not this clause's tactic.
+OTHER_EVENT_WINDOW = 16
+_OTHER_EVENT = re.compile(r"(?<![^\W_])[وف]?(?:عقب|بعد|قبل|منذ|غداه|اعقاب|باعقاب)(?: \S+ من)?\s+$")
 COORDINATION_GAP = 8  # characters between two coordinated places ("X وتلال Y")
 COARSE_LEVELS = (1, 2)
 CITY_CUE_WINDOW = 10  # characters around a capital searched for "مدينة" / "وسط" / "أحياء"
@@ -172,6 +176,8 @@ def analyse(lex: Lexicon, finder: ActorFinder, index: int, para: int, text: str,
     a.background = background_at is not None
     a.breaks = [m.start() for m in _BREAK.finditer(folded)]
     a.triggers = lex.triggers.find(folded)
+    a.triggers = [t for t in a.triggers if not _OTHER_EVENT.search(folded[max(0, t[0] - OTHER_EVENT_WINDOW):t[0]])
+                  or not folded.startswith(("ال", "وال"), t[0])]
     for cut in (a.claim_at, background_at):
         if cut is not None:
             a.triggers = [t for t in a.triggers if t[0] < cut]
