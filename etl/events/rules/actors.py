@@ -23,6 +23,11 @@ LOGGER = logging.getLogger(__name__)
 
 MILITIA_WORD = "ميليشي"
 MILITIA_ANAPHORS = ("ميليشيا", "ميليشيات")
+DESCRIPTOR_WINDOW = 24
+_DESCRIPTOR = re.compile(r"(?:المدعوم\w*|مدعوم\w*|الموالي\w*|الموالين|المقرب\w*|لسيطره|سيطره|نفوذ|المنضوي\w*|"
+                         r"المنضويه)(?: \S+)?\s*(?:من|ل|في)?\s*[\"'«]?\s*(?:[بل]|ال|لل)?$")
+_SPECIFIER = re.compile(r"\s*(?:(?:من|في)\s*(?:فصيل|فرقه|لواء|ميليشيا)?|(?:من|في)?\s*[\"'«»“”]*\s*التابع\w*)"
+                        r"\s*[\"'«»“”]*\s*")
 _GAP = re.compile(r"[\s\"'«»“”]+")
 _NAMED_AFTER = re.compile(r"\s*[\"'«“]")
 TARGET_WINDOW = 18  # characters before a mention searched for a target cue
@@ -33,7 +38,8 @@ _TARGET_CUE = re.compile(
     r"|مناطق|مع)ا?(?:\s+(?:عسكري\w*|تابع\w*|امني\w*|جديد\w*))?\s*[\"'«]?\s*(?:[بل]|ال|لل)?$")
 # "عنصرين من X" / "ضابط برتبة مقدم في X": X is the victims' side when a casualty word precedes the noun.
 _VICTIM_NOUN = re.compile(r"(?<![^\W_])(?:مقاتل\w*|عنصر\w*|عناصر|جنود|جندي\w*|ضابط\w*|ضباط|قيادي\w*|افراد|عسكري\w*"
-                          r"|مسلح\w*|متطوع\w*|مجند\w*|احد|اثنين|ثلاثه|\d+)(?: \S+){0,2} (?:من|في|لدي|ب)\s*(?:[بل]|ال|لل)?$")
+                          r"|مسلح\w*|متطوع\w*|مجند\w*|احد|اثنين|ثلاثه|\d+)(?: \S+){0,2} (?:من|في|لدي|ب)\s*[\"'«]?\s*"
+                          r"(?:[بل]|ال|لل)?$")
 _CASUALTY_BEFORE = re.compile(r"(?:مقتل|قتل|اصاب|اصيب|جرح|استشهاد|مصرع|اسر|اعتقال|اعتقل|اختطاف|خطف|توفي|وفاه|تحييد)")
 VICTIM_WINDOW = 70  # characters before a mention searched for "casualty word ... noun من"
 _AGENT_CUE = re.compile(r"(?<![^\W_])(?:من قبل|نفذ\w*|شن\w*|يد|بيد|ايدي|على يد|علي يد|طائرات|مسيره|مسيرات|طائره)\s*[\"'«]?\s*(?:ل)?$")
@@ -67,6 +73,8 @@ class ActorFinder:
 
     def _resolve(self, alias: str, day: date) -> str | None:
         alias = _GAP.sub(" ", alias)  # 'الحرس الثوري" الإيراني' -> the registry's spelling
+        if alias in self.lex.back_references:
+            return self.last[-1] if self.last else None
         if alias in MILITIA_ANAPHORS and self.last_militia:  # "الميليشيا": the last actor named as a militia
             return self.last_militia
         if alias in self.lex.anaphors and alias not in self.lex.alias_actors:
@@ -82,7 +90,12 @@ class ActorFinder:
             if name is None:
                 continue
             actor = self.lex.actors[name]
-            role = _role(folded, m.start(), folded.startswith("و", m.start()))
+            if _DESCRIPTOR.search(folded[max(0, m.start() - DESCRIPTOR_WINDOW):m.start()]):
+                continue  # "المدعوم من تركيا", "الخاضعة لسيطرة ...": a description, not a party to the event
+            if mentions and _SPECIFIER.fullmatch(folded[mentions[-1].end:m.start()]):
+                role = mentions.pop().role  # "فصائل من الجيش الوطني": the specific name replaces the generic one
+            else:
+                role = _role(folded, m.start(), folded.startswith("و", m.start()))
             mentions.append(Mention(m.start(), m.end(), name, actor.inter, role, actor.civilian, actor.protest))
             if not actor.civilian and not actor.protest:
                 self.last.append(name)

@@ -144,6 +144,7 @@ class Lexicon:
     actors: dict[str, Actor] = field(default_factory=dict)
     alias_actors: dict[str, list[str]] = field(default_factory=dict)  # normalised alias -> names
     anaphors: dict[str, list[str]] = field(default_factory=dict)  # normalised word -> names
+    back_references: set[str] = field(default_factory=set)  # normalised words -> the last armed actor
     actor_regex: re.Pattern[str] | None = None
 
     def sub_rank(self, sub: str) -> int:
@@ -171,6 +172,10 @@ def _load_actors(lex: Lexicon, data: dict) -> None:
             key = _strip_article(normalize(str(word)))
             lex.anaphors.setdefault(key, []).append(actor.name)
             alias_pats[key] = _pattern(key)
+    for word in data.get("back_references", []):
+        key = _strip_article(normalize(str(word)))
+        lex.back_references.add(key)
+        alias_pats[key] = _pattern(key)
     ordered = sorted(alias_pats, key=len, reverse=True)  # longest alias first
     body = "|".join(alias_pats[k] for k in ordered)
     lex.actor_regex = re.compile(PREFIX + "(?P<a>" + body + ")" + END)

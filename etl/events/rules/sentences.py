@@ -95,9 +95,16 @@ def _excluded(lex: Lexicon, folded: str, start: int, pos: int) -> bool:
 
 
 def _container(m: PlaceMention, folded: str, pos: int, others: list[PlaceMention]) -> bool:
-    """A provincial capital named as the container of other places ("شمال غربي الحسكة", "في مدينة
-    الحسكة ... بحي غويران"): dropped when a finer place of the same governorate is named too."""
-    if m.place is None or not m.resolved or not m.place.capital:
+    """A reference place ("قرب قرية X غربي مدينة Y", "شمال غربي الحسكة", "في مدينة الحسكة ... بحي
+    غويران", "طريق راجو وسط مدينة عفرين"): dropped when another place is named too."""
+    if m.place is None or not m.resolved or len(others) < 2:
+        return False
+    if _DIRECTION.search(folded[max(0, pos - DIRECTION_WINDOW):pos]):
+        return True
+    if m.relation == "road" and any(o.relation == "in" and o.resolved and o.place is not None
+                                    and o.place.kind in ("city", "town") for o in others):
+        return True
+    if not m.place.capital:
         return False
     if m.relation in ("near", "region") or _DIRECTION.search(folded[max(0, pos - DIRECTION_WINDOW):pos]):
         return True
