@@ -25,6 +25,8 @@ LOGGER = logging.getLogger(__name__)
 
 EXCLUDE_WINDOW = 60  # characters (within the clause) before a place searched for an exclusion cue
 EXCLUDE_NEAR_WINDOW = 20  # characters before a place searched for a detention site / home-town cue
+DIRECTION_INSIDE = 6  # a mention span may start with its own direction cue ("غربي مدينة ...")
+_CENTRE = re.compile(r"[^.,;:]{0,30}(?<![^\W_])(?:وسط|داخل)\s+(?:مدينه\s+)?\S")  # "طريق راجو وسط مدينة عفرين"
 DIRECTION_WINDOW = 16  # characters before a capital searched for "شمال/ريف ..." (a container)
 _DIRECTION = re.compile(r"(?<![^\W_])(?:شمال|جنوب|شرق|غرب|شمالي|جنوبي|شرقي|غربي|ريف|بريف|وريف)(?![^\W_])")
 _SAME_TOWN = re.compile(r"(?<![^\W_])(?:في|داخل) (?:المدينه|البلده|القريه|الحي|المخيم)(?![^\W_])")
@@ -99,10 +101,9 @@ def _container(m: PlaceMention, folded: str, pos: int, others: list[PlaceMention
     غويران", "طريق راجو وسط مدينة عفرين"): dropped when another place is named too."""
     if m.place is None or not m.resolved or len(others) < 2:
         return False
-    if _DIRECTION.search(folded[max(0, pos - DIRECTION_WINDOW):pos]):
+    if _DIRECTION.search(folded[max(0, pos - DIRECTION_WINDOW):pos + DIRECTION_INSIDE]):
         return True
-    if m.relation == "road" and any(o.relation == "in" and o.resolved and o.place is not None
-                                    and o.place.kind in ("city", "town") for o in others):
+    if m.relation == "road" and _CENTRE.search(folded, pos):
         return True
     if not m.place.capital:
         return False
