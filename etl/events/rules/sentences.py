@@ -145,16 +145,16 @@ def _event_places(lex: Lexicon, a: Analysis, mentions: list[PlaceMention], offse
         else:
             kept.append(Place(m, pos, clause))
         last_end = end
-    protest = any(lex.sub_to_type.get(t[2]) == "Protests" for t in a.triggers)
-    if not kept and dropped and (_SAME_TOWN.search(a.folded) or protest):
-        # "شاباً من أبناء مدينة الرستن ... في المدينة", "وقفة نظمها أبناء مدينة الدانا": the town itself
-        kept = [dropped[-1][0]]
     cities = any(p.mention.resolved and p.mention.place is not None and p.mention.place.kind == "city" for p in kept)
     if cities:  # "في مدينة إدلب ... في حي الضبيط": an unknown quarter is located by its city
         kept = [p for p in kept if p.mention.resolved or p.mention.relation != "district"]
     others = [p.mention for p in kept]
     kept = [p for p in kept if not is_coarse(p.mention) and not _container(p.mention, a.folded, p.pos, others)
             and not _bare_capital(p.mention, a.folded, p.pos)]
+    protest = any(lex.sub_to_type.get(t[2]) == "Protests" for t in a.triggers)
+    if not kept and dropped and (_SAME_TOWN.search(a.folded) or protest):
+        # "شاباً من أبناء مدينة الرستن ... في المدينة", "وقفة نظمها أبناء مدينة الدانا": the town itself
+        kept = [dropped[-1][0]]
     seen, out = set(), []
     for p in kept:
         key = place_key(p.mention)
