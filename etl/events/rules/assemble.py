@@ -133,7 +133,8 @@ def _actors_for(a: Analysis, place: Place, state: State) -> tuple[Mention | None
     agent, target = agent_and_target(a.in_clause(a.mentions, place.clause, key=lambda m: m.start))
     if agent is None:
         agent, target2 = agent_and_target(a.mentions)
-        target = target or target2
+        if target is None or (agent is not None and target.actor == agent.actor):
+            target = target2
     elif target is None:  # an explicitly targeted actor elsewhere in the sentence ("قتل عنصران من X ... إثر هجوم")
         target = next((m for m in a.mentions if m.role == "target" and m.actor != agent.actor
                        and not m.civilian and not m.protest), None)

@@ -46,7 +46,12 @@ class Casualty:
 
 
 def _victim(lex: Lexicon, folded: str, start: int, end: int) -> str:
-    window = folded[max(0, start - BEFORE_WINDOW): end + VICTIM_WINDOW]
+    """The victim class named after the cue, else just before it ("امرأة قتلت")."""
+    after = _victim_in(lex, folded[end:end + VICTIM_WINDOW])
+    return after if after != "unknown" else _victim_in(lex, folded[max(0, start - BEFORE_WINDOW):start])
+
+
+def _victim_in(lex: Lexicon, window: str) -> str:
     for word in _TOKEN.findall(window):
         bare = word[1:] if word[:1] in "وبل" and len(word) > 3 else word
         for form in (word, bare, bare[2:] if bare.startswith("ال") else bare):
