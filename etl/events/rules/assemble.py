@@ -38,6 +38,7 @@ EXPLOSIONS = "Explosions/Remote violence"
 BATTLES = "Battles"
 PROTESTS = "Protests"
 STRATEGIC = "Strategic developments"
+IED = "Remote explosive/landmine/IED"
 # Sub-event types whose unknown perpetrator is coded as an unidentified armed group.
 UNKNOWN_AGENT_OK = {VAC, EXPLOSIONS}
 LEAD_PARAGRAPHS = 1
@@ -201,10 +202,12 @@ def _make(lex: Lexicon, a: Analysis, place: Place, state: State, published: date
     etype = lex.sub_to_type[sub]
     day, precision, explicit = _date_for(a, place, state, published)
     killed, civ, combatant = _killed(a, place, places)
+    if sub == IED and agent is not None and agent.role == "neutral":
+        agent = None  # a bomb or mine: only an explicit perpetrator ("زرعتها خلايا التنظيم") is coded
     actor1, inter1 = (agent.actor, agent.inter) if agent else ("", 0)
     agent_known = agent is not None
     named = any(not m.civilian and not m.protest for m in a.mentions)
-    if not agent_known and state.last_agent and etype in (BATTLES, EXPLOSIONS):
+    if not agent_known and state.last_agent and etype in (BATTLES, EXPLOSIONS) and sub != IED:
         actor1, inter1 = state.last_agent
     elif agent_known and etype in (BATTLES, EXPLOSIONS):
         state.last_agent = (actor1, inter1)

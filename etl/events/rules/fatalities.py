@@ -33,6 +33,10 @@ _ONE_OF = re.compile(r"^\s*(?:احد|احدي)(?![^\W_])")
 _DUAL_CONSTRUCT = re.compile(r"^\s*[\"'«]?\s*\S+(?:يي|تي)(?![^\W_])")
 _KILLED_AND_INJURED = re.compile(r"^\s*و(?:اصابه|جرح)(?![^\W_])")
 _VERB_CUE = re.compile(r"[وف]?(?:قتل|اغتيل|اعدم|استشهد|قضي|توفي)(?:ت|وا)?(?![^\W_])")
+TOLL_BEFORE = 12  # characters before a killed cue searched for "حصيلة" / "عدد"
+TOLL_WINDOW = 160  # characters after the cue searched for "إلى N"
+_TOLL_BEFORE = re.compile(r"(?:حصيله|عدد|تعداد)\s+$")
+_TOLL_TO = re.compile(r"(?<![^\W_])(?:الي|الى)\s+(?=\S*\d|\S)")
 _TOKEN = re.compile(r"[^\W\d_]+")
 
 
@@ -66,6 +70,13 @@ def _victim_in(lex: Lexicon, window: str) -> str:
 def _figure(folded: str, counts: list[tuple[int, int, int, bool]], cue: tuple[int, int], bounds: tuple[int, int]) -> int:
     """The figure of the killed cue ``cue`` within ``bounds`` (previous/next casualty cue)."""
     start, end = cue
+    if _TOLL_BEFORE.search(folded[max(0, start - TOLL_BEFORE):start]):
+        # "ارتفعت حصيلة القتلى جراء الهجوم ... إلى 5 عناصر": the updated toll of this event
+        target = _TOLL_TO.search(folded, end, min(len(folded), end + TOLL_WINDOW))
+        if target:
+            later = [c for c in counts if c[0] >= target.end()]
+            if later:
+                return later[0][2]
     tail = folded[end:]
     if _KILLED_AND_INJURED.match(tail):
         return 0
