@@ -170,3 +170,16 @@ def test_evidence_version_and_confidence():
 
 def test_country_only_report_is_skipped():
     assert extract("قصفت قوات النظام اليوم مناطق في سوريا.") == []
+
+
+def test_conflicting_reports_keep_the_lowest_figure():
+    text = ("قتل سبعة عناصر من قوات النظام اليوم في هجوم لتنظيم داعش على بلدة تلبيسة، "
+            "في حين قالت مصادر محلية أخرى إن عدد القتلى بلغ 4 عناصر.")
+    events = extract(text)
+    assert [(e.location_ar, e.fatalities) for e in events] == [("تلبيسة", 4)]
+
+
+def test_casualty_sentence_details_the_earlier_event():
+    text = ("شن تنظيم داعش اليوم هجمات على حواجز لقوات سوريا الديمقراطية في بلدتي ذيبان وهجين. "
+            "وقتل عنصران من قسد على حاجز ذيبان، وقتل عنصر ثالث في هجين.")
+    assert {e.location_ar: e.fatalities for e in extract(text)} == {"ذيبان": 2, "هجين": 1}

@@ -169,7 +169,8 @@ def _killed(a: Analysis, place: Place, places: list[Place]) -> tuple[int, bool, 
         earlier = [x for x in clauses if x <= cl]
         if (earlier[-1] if earlier else clauses[0]) == place.clause:
             shared.append(c)
-    total = sum(c.value for c in shared if c.kind == "killed")
+    figures = [c.value for c in shared if c.kind == "killed" and c.value]
+    total = min(figures) if a.conflict and figures else sum(figures)  # conflicting reports: the lowest
     siblings = [p for p in places if p.clause == place.clause]
     share, rest = divmod(total, len(siblings))
     value = named + share + (rest if siblings[0] is place else 0)
@@ -206,7 +207,6 @@ def _make(lex: Lexicon, a: Analysis, place: Place, state: State, published: date
         agent = None  # a bomb or mine: only an explicit perpetrator ("زرعتها خلايا التنظيم") is coded
     actor1, inter1 = (agent.actor, agent.inter) if agent else ("", 0)
     agent_known = agent is not None
-    named = any(not m.civilian and not m.protest for m in a.mentions)
     if not agent_known and state.last_agent and etype in (BATTLES, EXPLOSIONS) and sub != IED:
         actor1, inter1 = state.last_agent
     elif agent_known and etype in (BATTLES, EXPLOSIONS):

@@ -34,8 +34,7 @@ def _absorb(lex: Lexicon, keep: Draft, other: Draft) -> None:
         if other.actor2:
             keep.actor2, keep.inter2 = other.actor2, other.inter2
             keep.civilian_targeting = other.civilian_targeting or keep.civilian_targeting
-    shared = set(keep.sentences) & set(other.sentences)
-    keep.fatalities = keep.fatalities + other.fatalities if not shared and False else max(keep.fatalities, other.fatalities)
+    keep.fatalities = max(keep.fatalities, other.fatalities)  # a repeated report: the highest single figure
     keep.sentences.update(other.sentences)
     keep.explicit_date = keep.explicit_date or other.explicit_date
 

@@ -65,6 +65,7 @@ class Analysis:
     doubt_at: int | None = None
     cumulative: bool = False
     background: bool = False
+    conflict: bool = False  # the sentence gives conflicting tolls: the lowest is kept
     mentions: list[Mention] = field(default_factory=list)
     casualties: list[Casualty] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)
@@ -185,6 +186,7 @@ def analyse(lex: Lexicon, finder: ActorFinder, index: int, para: int, text: str,
     a.doubt_at = _first(lex.cues["doubt"], folded)
     background_at = _first(lex.cues["background"], folded)
     a.background = background_at is not None
+    a.conflict = _first(lex.cues["conflict"], folded) is not None
     a.breaks = [m.start() for m in _BREAK.finditer(folded)]
     a.triggers = lex.triggers.find(folded)
     a.triggers = [t for t in a.triggers if not _OTHER_EVENT.search(folded[max(0, t[0] - OTHER_EVENT_WINDOW):t[0]])
