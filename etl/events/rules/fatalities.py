@@ -37,6 +37,8 @@ TOLL_BEFORE = 12  # characters before a killed cue searched for "حصيلة" / "
 TOLL_WINDOW = 160  # characters after the cue searched for "إلى N"
 _TOLL_BEFORE = re.compile(r"(?:حصيله|عدد|تعداد)\s+$")
 _TOLL_TO = re.compile(r"(?<![^\W_])(?:الي|الى)\s+(?=\S*\d|\S)")
+PERPETRATOR_WINDOW = 10
+_PERPETRATOR = re.compile(r"(?:برصاص|بنيران|يد|قبل|بقذائف|هاجم|اقدم)\s+$")
 _TOKEN = re.compile(r"[^\W\d_]+")
 
 
@@ -50,9 +52,17 @@ class Casualty:
 
 
 def _victim(lex: Lexicon, folded: str, start: int, end: int) -> str:
-    """The victim class named after the cue, else just before it ("امرأة قتلت")."""
-    after = _victim_in(lex, folded[end:end + VICTIM_WINDOW])
-    return after if after != "unknown" else _victim_in(lex, folded[max(0, start - BEFORE_WINDOW):start])
+    """The victim class of the noun nearest to the cue ("امرأة قتلت", "مقتل عنصرين"); nouns naming
+    the perpetrators ("برصاص مسلحين") are skipped."""
+    found = []
+    for m in _TOKEN.finditer(folded, max(0, start - BEFORE_WINDOW), min(len(folded), end + VICTIM_WINDOW)):
+        if start <= m.start() < end or _PERPETRATOR.search(folded[max(0, m.start() - PERPETRATOR_WINDOW):m.start()]):
+            continue
+        kind = _victim_in(lex, m.group())
+        if kind != "unknown":
+            distance = start - m.end() if m.end() <= start else m.start() - end
+            found.append((distance, kind))
+    return min(found)[1] if found else "unknown"
 
 
 def _victim_in(lex: Lexicon, window: str) -> str:

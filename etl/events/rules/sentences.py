@@ -137,15 +137,15 @@ def _event_places(lex: Lexicon, a: Analysis, mentions: list[PlaceMention], offse
         pos, end = _to_folded(offsets, m.start), _to_folded(offsets, m.end)
         clause = a.clause_of(pos)
         start = max(last_end, a.breaks[clause - 1] if clause else 0)
-        chained = 0 <= pos - last_end <= COORDINATION_GAP and dropped and dropped[-1][1] == last_end
+        chained = pos - last_end <= COORDINATION_GAP and dropped and dropped[-1][1] == last_end  # or overlapping
         if pos >= limit or _inside_actor(a, pos) or (not m.resolved and _generic(lex, m.text_ar)):
             last_end = end
             continue
         if m.relation == "origin" or chained or _excluded(lex, a.folded, start, pos):
-            dropped.append((Place(m, pos, clause), end))
+            dropped.append((Place(m, pos, clause), max(end, last_end)))
         else:
             kept.append(Place(m, pos, clause))
-        last_end = end
+        last_end = max(end, last_end)
     cities = any(p.mention.resolved and p.mention.place is not None and p.mention.place.kind == "city" for p in kept)
     if cities:  # "في مدينة إدلب ... في حي الضبيط": an unknown quarter is located by its city
         kept = [p for p in kept if p.mention.resolved or p.mention.relation != "district"]
