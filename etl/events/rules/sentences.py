@@ -153,9 +153,11 @@ def _event_places(lex: Lexicon, a: Analysis, mentions: list[PlaceMention], offse
     kept = [p for p in kept if not is_coarse(p.mention) and not _container(p.mention, a.folded, p.pos, others)
             and not _bare_capital(p.mention, a.folded, p.pos)]
     protest = any(lex.sub_to_type.get(t[2]) == "Protests" for t in a.triggers)
-    if not kept and dropped and (_SAME_TOWN.search(a.folded) or protest):
+    same = _SAME_TOWN.search(a.folded)
+    if not kept and dropped and (same or protest):
         # "شاباً من أبناء مدينة الرستن ... في المدينة", "وقفة نظمها أبناء مدينة الدانا": the town itself
-        kept = [dropped[-1][0]]
+        before = [p for p, _end in dropped if same is None or p.pos < same.start()]
+        kept = before[-1:] if same is not None else [dropped[-1][0]]
     seen, out = set(), []
     for p in kept:
         key = place_key(p.mention)
