@@ -24,7 +24,7 @@ from datetime import date
 from etl.events.model import CIVILIANS_TARGETED
 from etl.events.rules.actors import Mention, agent_and_target
 from etl.events.rules.lexicon import Lexicon
-from etl.events.rules.sentences import Analysis, Place, is_coarse, place_key
+from etl.events.rules.sentences import SAME_TOWN, Analysis, Place, is_coarse, place_key
 from etl.places import PlaceMention
 
 LOGGER = logging.getLogger(__name__)
@@ -33,6 +33,7 @@ CIVILIANS = "Civilians (Syria)"
 PROTESTERS = "Protesters (Syria)"
 UNIDENTIFIED = "Unidentified Armed Group (Syria)"
 TERRITORY = "territory"
+SEIZURE = "seizure"
 VAC = "Violence against civilians"
 EXPLOSIONS = "Explosions/Remote violence"
 BATTLES = "Battles"
@@ -48,6 +49,7 @@ MAX_AGE_DAYS = 31  # an event dated earlier than this before publication is a ba
 _ONGOING = re.compile(r"(?<![^\W_])[وف]?(?:تواصل\w*|يتواصل|تتواصل|استمر\w*|تستمر|يستمر|لم تتوقف|لم يتوقف|متواصل\w*"
                       r"|على التوالي|تجدد\w*)(?![^\W_])")
 _HANDS_OVER = re.compile(r"(?<![^\W_])[وف]?(?:سلم|سلمت|سلموا|تسليم)(?![^\W_])")
+_FIGHTING = re.compile(r"(?<![^\W_])[وفب]?(?:ال)?(?:اشتباك\w*|اقتتال\w*|معارك|مواجهات)(?![^\W_])")  # fighting, not an attack
 _SAME_DAY = re.compile(r"\s*(?:ذاته|نفسه|عينه)")  # the article's lead date comes from its first paragraph
 
 
@@ -181,6 +183,8 @@ def _killed(a: Analysis, place: Place, places: list[Place]) -> tuple[int, bool, 
 
 
 def _resolve_sub(lex: Lexicon, sub: str, agent: Mention | None) -> str:
+    if sub == SEIZURE:
+        return "Disrupted weapons use"
     if sub == TERRITORY:
         return "Government regains territory" if agent and agent.inter == 1 else "Non-state actor overtakes territory"
     return sub
@@ -214,7 +218,7 @@ def _make(lex: Lexicon, a: Analysis, place: Place, state: State, published: date
     actor2, inter2 = (target.actor, target.inter) if target else ("", None)
     if etype == VAC and combatant and not civ:
         etype, sub = BATTLES, "Armed clash"  # a soldier or fighter shot: a clash, not violence against civilians
-    elif sub == "Armed clash" and civ and not combatant and actor2 == "":
+    elif sub == "Armed clash" and civ and not combatant and actor2 == "" and not _FIGHTING.search(a.folded):
         etype, sub = VAC, "Attack"  # gunmen attacking civilians only: violence against civilians
     if etype in (VAC, STRATEGIC) and actor1 == "" and actor2 and target is not None:
         actor1, inter1, actor2, inter2 = actor2, inter2, "", None  # "اعتقل حاجز لميليشيا أسد": the agent
@@ -254,8 +258,14 @@ def sentence_drafts(lex: Lexicon, a: Analysis, state: State, published: date) ->
         _continuation(a, state)
         return []
     main = a.dates[0][1] if a.dates else None
-    if main is not None and (published - main.date).days <= MAX_AGE_DAYS:
+    if main is not None and main.time_precision == 1 and (published - main.date).days <= MAX_AGE_DAYS:
         state.recent = (main.date, main.time_precision)
+    if not a.places and state.drafts and (same := SAME_TOWN.search(a.folded)):
+        # "اشتباك ... بين مسلحين من العائلتين في البلدة": the town of the previous event
+        prev = state.drafts[-1]
+        a.places = [Place(prev.place, same.start(), a.clause_of(same.start()))]
+        if not a.dates:
+            state.para_date = (a.para, prev.day, prev.precision)
     if not a.places or all(is_coarse(p.mention) for p in a.places):
         repeated = _repeated_days(lex, a, state)
         if repeated or not a.places:

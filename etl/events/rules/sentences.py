@@ -29,7 +29,7 @@ DIRECTION_INSIDE = 6  # a mention span may start with its own direction cue ("غ
 _CENTRE = re.compile(r"[^.,;:]{0,30}(?<![^\W_])(?:وسط|داخل)\s+(?:مدينه\s+)?\S")  # "طريق راجو وسط مدينة عفرين"
 DIRECTION_WINDOW = 16  # characters before a capital searched for "شمال/ريف ..." (a container)
 _DIRECTION = re.compile(r"(?<![^\W_])(?:ال)?(?:شمال|جنوب|شرق|غرب|شمالي|جنوبي|شرقي|غربي|ريف|بريف|وريف)(?![^\W_])")
-_SAME_TOWN = re.compile(r"(?<![^\W_])(?:في|داخل) (?:المدينه|البلده|القريه|الحي|المخيم)(?![^\W_])")
+SAME_TOWN = re.compile(r"(?<![^\W_])(?:في|داخل) (?:المدينه|البلده|القريه|الحي|المخيم)(?![^\W_])")
 # Clause breakers: a new clause usually brings its own tactic, date and place.
 _BREAK = re.compile(
     r"(?<![^\W_])(?:فيما|وفيما|بينما|في حين|كما|وكما|بعد|وبعد|عقب|اثر|إثر|بالتزامن|تزامنا|في المقابل|ثم|قبل|وقبل"
@@ -39,6 +39,7 @@ _BREAK = re.compile(
 # another (already reported) event, not this clause's tactic.
 OTHER_EVENT_WINDOW = 16
 _OTHER_EVENT = re.compile(r"(?<![^\W_])[وف]?(?:عقب|بعد|قبل|منذ|غداه|اعقاب|باعقاب)(?: \S+ من)?\s+$")
+EXPLOSIONS = "Explosions/Remote violence"
 COORDINATION_GAP = 8  # characters between two coordinated places ("X وتلال Y")
 COARSE_LEVELS = (1, 2)
 CITY_CUE_WINDOW = 10  # characters around a capital searched for "مدينة" / "وسط" / "أحياء"
@@ -153,7 +154,7 @@ def _event_places(lex: Lexicon, a: Analysis, mentions: list[PlaceMention], offse
     kept = [p for p in kept if not is_coarse(p.mention) and not _container(p.mention, a.folded, p.pos, others)
             and not _bare_capital(p.mention, a.folded, p.pos)]
     protest = any(lex.sub_to_type.get(t[2]) == "Protests" for t in a.triggers)
-    same = _SAME_TOWN.search(a.folded)
+    same = SAME_TOWN.search(a.folded)
     if not kept and dropped and (same or protest):
         # "شاباً من أبناء مدينة الرستن ... في المدينة", "وقفة نظمها أبناء مدينة الدانا": the town itself
         before = [p for p, _end in dropped if same is None or p.pos < same.start()]
@@ -193,6 +194,9 @@ def analyse(lex: Lexicon, finder: ActorFinder, index: int, para: int, text: str,
     a.triggers = lex.triggers.find(folded)
     a.triggers = [t for t in a.triggers if not _OTHER_EVENT.search(folded[max(0, t[0] - OTHER_EVENT_WINDOW):t[0]])
                   or not folded.startswith(("ال", "وال"), t[0])]
+    seized = [t[0] for t in a.triggers if t[2] == "seizure"]
+    if seized:  # "ضبطت بحوزتهم أسلحة وعبوات ناسفة": the explosives are what was seized
+        a.triggers = [t for t in a.triggers if t[0] < seized[0] or lex.sub_to_type.get(t[2]) != EXPLOSIONS]
     for cut in (a.claim_at, background_at):
         if cut is not None:
             a.triggers = [t for t in a.triggers if t[0] < cut]
