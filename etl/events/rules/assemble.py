@@ -261,8 +261,13 @@ def sentence_drafts(lex: Lexicon, a: Analysis, state: State, published: date) ->
     if main is not None and main.time_precision == 1 and (published - main.date).days <= MAX_AGE_DAYS:
         state.recent = (main.date, main.time_precision)
     if not a.places and state.drafts and (same := SAME_TOWN.search(a.folded)):
-        # "اشتباك ... بين مسلحين من العائلتين في البلدة": the town of the previous event
+        # "اشتباك ... بين مسلحين من العائلتين في البلدة": the town of the previous event (a new event
+        # only when the tactic differs; otherwise the sentence continues that event)
         prev = state.drafts[-1]
+        best = min(a.triggers, key=lambda t: lex.priority[t[2]])[2]
+        if lex.sub_to_type.get(_resolve_sub(lex, best, None)) == prev.etype:
+            _continuation(a, state)
+            return []
         a.places = [Place(prev.place, same.start(), a.clause_of(same.start()))]
         if not a.dates:
             state.para_date = (a.para, prev.day, prev.precision)

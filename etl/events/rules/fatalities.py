@@ -56,11 +56,11 @@ def _victim(lex: Lexicon, folded: str, start: int, end: int) -> str:
     the perpetrators ("برصاص مسلحين") are skipped."""
     found = []
     for m in _TOKEN.finditer(folded, max(0, start - BEFORE_WINDOW), min(len(folded), end + VICTIM_WINDOW)):
-        if start <= m.start() < end or _PERPETRATOR.search(folded[max(0, m.start() - PERPETRATOR_WINDOW):m.start()]):
+        if m.start() == start or _PERPETRATOR.search(folded[max(0, m.start() - PERPETRATOR_WINDOW):m.start()]):
             continue
         kind = _victim_in(lex, m.group())
         if kind != "unknown":
-            distance = start - m.end() if m.end() <= start else m.start() - end
+            distance = start - m.end() if m.end() <= start else max(0, m.start() - end)
             found.append((distance, kind))
     return min(found)[1] if found else "unknown"
 
