@@ -1,4 +1,5 @@
-"""Downloader middlewares: private-address guard, mirror-prefix offsite check, retry with backoff.
+"""Downloader middlewares: private-address guard, mirror-prefix offsite check, retry with backoff,
+redirect loops.
 
 Every refusal raises `Dropped` (an IgnoreRequest) carrying an error kind or a skip reason; the
 spider's errback records it (scrapers.stats), so each request is counted exactly once.
@@ -11,7 +12,7 @@ import ipaddress
 import logging
 import socket
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
@@ -23,12 +24,14 @@ from scrapy.http.request import NO_CALLBACK
 from scrapy.settings import BaseSettings
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
+from w3lib.url import canonicalize_url, safe_url_string
 
 from scrapers.stats import exception_kind, record_error
 
 LOGGER = logging.getLogger(__name__)
 
 ROBOTS_PATH = "/robots.txt"  # fetched at the host root, outside a mirror's /<slug>/ prefix
+REDIRECT_STATUSES = (301, 302, 303, 307, 308)  # the ones Scrapy's RedirectMiddleware follows
 
 
 class Dropped(IgnoreRequest):
@@ -161,6 +164,38 @@ class BackoffRetryMiddleware(RetryMiddleware):
         delay = self.delay_for(retry.meta.get("retry_times", 1))
         if delay > 0:
             await asyncio.sleep(delay)
+
+
+class RedirectLoopMiddleware:
+    """Runs before Scrapy's RedirectMiddleware: a redirect back into its own chain is `redirect_loop`
+    and one past REDIRECT_MAX_TIMES is `too_many_redirects` (Scrapy would drop the first silently
+    as a duplicate request, and the second as an unexplained IgnoreRequest)."""
+
+    def __init__(self, max_times: int) -> None:
+        self.max_times = max_times
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RedirectLoopMiddleware:
+        return cls(crawler.settings.getint("REDIRECT_MAX_TIMES"))
+
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
+        location = response.headers.get("Location")
+        if response.status not in REDIRECT_STATUSES or not location or _not_followed(request, response):
+            return response
+        target = canonicalize_url(urljoin(request.url, safe_url_string(location)))
+        chain = [*request.meta.get("redirect_urls", []), request.url]
+        if target in {canonicalize_url(url) for url in chain}:
+            raise Dropped("redirect_loop")
+        if request.meta.get("redirect_times", 0) >= self.max_times:
+            raise Dropped("too_many_redirects")
+        return response
+
+
+def _not_followed(request: Request, response: Response) -> bool:
+    """The redirect is handed to the callback, as RedirectMiddleware decides."""
+    meta = request.meta
+    return bool(meta.get("dont_redirect") or meta.get("handle_httpstatus_all")
+                or response.status in meta.get("handle_httpstatus_list", ()))
 
 
 def _host(url: str) -> str:

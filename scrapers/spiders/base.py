@@ -45,6 +45,9 @@ TRUE_VALUES = ("1", "true", "yes", "on")
 FEED_PRIORITY = 20  # feeds first: their metadata is the richest for the articles they list
 SITEMAP_PRIORITY = 10
 ARTICLE_PRIORITY = 0
+# Scrapy's HttpCompressionMiddleware stops inflating at DOWNLOAD_MAXSIZE and raises IgnoreRequest
+# naming that setting; it is an error (too_large), not a benign skip.
+DECOMPRESSION_CAP = "DOWNLOAD_MAXSIZE"
 
 
 def _flag(value: Any) -> bool:
@@ -332,7 +335,10 @@ class BaseOutletSpider(scrapy.Spider):
             self.error(f"http_{status}")
             return
         if failure.check(IgnoreRequest):
-            self.skip("robots_txt" if "robots" in str(exc).lower() else "ignored", request.url)
+            if DECOMPRESSION_CAP in str(exc):  # a gzip/deflate/br body inflating past the cap: a bomb
+                self.error("too_large")
+            else:
+                self.skip("robots_txt" if "robots" in str(exc).lower() else "ignored", request.url)
             return
         self.error(exception_kind(exc))
         LOGGER.info("%s failed (%s): %s", request.url, exception_kind(exc), exc)
