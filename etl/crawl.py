@@ -244,11 +244,32 @@ def _last_error(tail: list[str]) -> str:
 
 
 # ---------------------------------------------------------------------- public API
+# A run still 'running' after this long was killed from outside (no crawl outlives CRAWL_TIMEOUT_S).
+ABANDONED_AFTER_S = CRAWL_TIMEOUT_S + 15 * 60
+MARK_ABANDONED = """
+UPDATE raw.crawl_runs SET status = 'failed', finished_at = now(),
+       errors = errors || jsonb_build_object('abandoned', 1)
+WHERE outlet = ANY(%s) AND status = 'running' AND started_at < now() - make_interval(secs => %s)
+RETURNING crawl_run_id
+"""
+
+
+def mark_abandoned(db_url: str, slugs: list[str], older_than_s: float = ABANDONED_AFTER_S) -> list[int]:
+    """Close the rows of crawls that were killed (SIGKILL, lost worker) and never finished."""
+    with db.transaction(db_url) as cur:
+        cur.execute(MARK_ABANDONED, (slugs, older_than_s))
+        ids = [r[0] for r in cur.fetchall()]
+    for run_id in ids:
+        LOGGER.warning("crawl run %s never finished (killed?): marked failed/abandoned", run_id)
+    return ids
+
+
 def crawl_outlets(slugs: Iterable[str], opts: CrawlOptions, on_progress: ProgressFn | None = None,
                   on_unreachable: Callable[[str, str], None] | None = None) -> list[dict[str, Any]]:
     """Crawl outlets one after the other; a failing outlet does not stop the others."""
     slugs = list(slugs)
     db_url = db.target().url  # starts the embedded server first when DATABASE_URL is unset
+    mark_abandoned(db_url, slugs)
     sites = {s: _probe_url(s, opts) for s in slugs}
     reachability = probe_all(sites)
     results = []

@@ -567,3 +567,15 @@ def test_articles_at_midnight_fall_on_the_right_day(site, fresh_db_url, bounds):
         assert state.count(f"/faulty/news/{n}/") == (1 if keep else 0), n
     assert query(fresh_db_url, "SELECT window_start::text, window_end::text FROM raw.crawl_runs") == [
         ("2022-01-20 22:00:00+00", "2022-01-21 22:00:00+00")]
+
+
+def test_killed_runs_are_marked_abandoned_later(fresh_db_url):
+    from etl.crawl import mark_abandoned
+
+    query(fresh_db_url, """INSERT INTO raw.crawl_runs (outlet, started_at, status) VALUES
+                           ('faulty', now() - interval '3 hours', 'running'),
+                           ('faulty', now() - interval '1 minute', 'running'),
+                           ('healthy', now() - interval '3 hours', 'running')""")
+    assert len(mark_abandoned(fresh_db_url, ["faulty"])) == 1
+    rows = query(fresh_db_url, "SELECT outlet, status, errors FROM raw.crawl_runs ORDER BY crawl_run_id")
+    assert rows == [("faulty", "failed", {"abandoned": 1}), ("faulty", "running", {}), ("healthy", "running", {})]
