@@ -79,3 +79,17 @@ def test_gold_set_meets_the_floors():
     floors = load_floors(GOLD / "floors.yaml")
     figures = evaluate(GOLD).figures()
     assert below_floors(figures, floors) == [], figures
+
+
+def test_cli_exits_1_below_a_floor_and_prints_per_file_lines(tmp_path: Path):
+    import subprocess
+    import sys
+
+    floors = tmp_path / "floors.yaml"
+    floors.write_text("floors:\n  precision: 0.999\n", encoding="utf-8")
+    res = subprocess.run([sys.executable, "-m", "etl.cli", "evaluate", str(GOLD), "--floors", str(floors), "--verbose"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+    assert res.returncode == 1, res.stderr
+    assert "below floor: precision" in res.stdout
+    assert "orient-01.yaml: gold 9" in res.stdout
+    assert "precision" in res.stdout and "recall" in res.stdout and "f1" in res.stdout
