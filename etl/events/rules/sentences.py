@@ -40,6 +40,10 @@ _BREAK = re.compile(
 OTHER_EVENT_WINDOW = 16
 _OTHER_EVENT = re.compile(r"(?<![^\W_])[وف]?(?:عقب|بعد|قبل|منذ|غداه|اعقاب|باعقاب)(?: \S+ من)?\s+$")
 EXPLOSIONS = "Explosions/Remote violence"
+# "الطريق الواصل بين مدينتي السخنة وتدمر": the road is placed at its first town only.
+ROAD_WINDOW = 60
+_ROAD_END = re.compile(r"(?<![^\W_])[وبل]?(?:ال)?(?:طريق|اوتستراد|اوتوستراد)[^,.;:]{0,30}?(?<![^\W_])بين\s+"
+                       r"(?:مدينتي\s+|بلدتي\s+|قريتي\s+)?[^,.;:\s]+(?:\s[^,.;:\s]+)?\s+و?$")
 COORDINATION_GAP = 8  # characters between two coordinated places ("X وتلال Y")
 COARSE_LEVELS = (1, 2)
 CITY_CUE_WINDOW = 10  # characters around a capital searched for "مدينة" / "وسط" / "أحياء"
@@ -150,6 +154,7 @@ def _event_places(lex: Lexicon, a: Analysis, mentions: list[PlaceMention], offse
     cities = any(p.mention.resolved and p.mention.place is not None and p.mention.place.kind == "city" for p in kept)
     if cities:  # "في مدينة إدلب ... في حي الضبيط": an unknown quarter is located by its city
         kept = [p for p in kept if p.mention.resolved or p.mention.relation != "district"]
+    kept = [p for p in kept if not _ROAD_END.search(a.folded[max(0, p.pos - ROAD_WINDOW):p.pos])]
     others = [p.mention for p in kept]
     kept = [p for p in kept if not is_coarse(p.mention) and not _container(p.mention, a.folded, p.pos, others)
             and not _bare_capital(p.mention, a.folded, p.pos)]
