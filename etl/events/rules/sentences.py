@@ -42,6 +42,7 @@ _OTHER_EVENT = re.compile(r"(?<![^\W_])[وف]?(?:عقب|بعد|قبل|منذ|غ�
 EXPLOSIONS = "Explosions/Remote violence"
 # "الطريق الواصل بين مدينتي السخنة وتدمر": the road is placed at its first town only.
 ROAD_WINDOW = 60
+PROCLITIC_LETTERS = "وبل"
 _ROAD_END = re.compile(r"(?<![^\W_])[وبل]?(?:ال)?(?:طريق|اوتستراد|اوتوستراد)[^,.;:]{0,30}?(?<![^\W_])بين\s+"
                        r"(?:مدينتي\s+|بلدتي\s+|قريتي\s+)?[^,.;:\s]+(?:\s[^,.;:\s]+)?\s+و?$")
 COORDINATION_GAP = 8  # characters between two coordinated places ("X وتلال Y")
@@ -119,6 +120,16 @@ def _container(m: PlaceMention, folded: str, pos: int, others: list[PlaceMention
                for o in others)
 
 
+def _head(a: Analysis, p: Place, offsets: list[int]) -> int:
+    """Folded position of the place name itself (coordinated names share their phrase's start)."""
+    found = a.text.find(p.mention.text_ar, p.mention.start)
+    if found < 0:
+        return p.pos
+    while found > 0 and a.text[found - 1] in PROCLITIC_LETTERS:
+        found -= 1
+    return _to_folded(offsets, found)
+
+
 def _generic(lex: Lexicon, name: str) -> bool:
     folded = normalize(name)
     return any(s == 0 and e == len(folded) for s, e, _l in lex.cues["generic_places"].find(folded))
@@ -154,7 +165,8 @@ def _event_places(lex: Lexicon, a: Analysis, mentions: list[PlaceMention], offse
     cities = any(p.mention.resolved and p.mention.place is not None and p.mention.place.kind == "city" for p in kept)
     if cities:  # "في مدينة إدلب ... في حي الضبيط": an unknown quarter is located by its city
         kept = [p for p in kept if p.mention.resolved or p.mention.relation != "district"]
-    kept = [p for p in kept if not _ROAD_END.search(a.folded[max(0, p.pos - ROAD_WINDOW):p.pos])]
+    heads = {id(p): _head(a, p, offsets) for p in kept}
+    kept = [p for p in kept if not _ROAD_END.search(a.folded[max(0, heads[id(p)] - ROAD_WINDOW):heads[id(p)]])]
     others = [p.mention for p in kept]
     kept = [p for p in kept if not is_coarse(p.mention) and not _container(p.mention, a.folded, p.pos, others)
             and not _bare_capital(p.mention, a.folded, p.pos)]
