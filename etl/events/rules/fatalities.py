@@ -39,6 +39,9 @@ _TOLL_BEFORE = re.compile(r"(?:حصيله|عدد|تعداد)\s+$")
 _TOLL_TO = re.compile(r"(?<![^\W_])(?:الي|الى)\s+(?=\S*\d|\S)")
 PERPETRATOR_WINDOW = 10
 _PERPETRATOR = re.compile(r"(?:برصاص|بنيران|يد|قبل|بقذائف|هاجم|اقدم)\s+$")
+_PRONOUN = re.compile(r"(?<=مقتل)(?:هما|ها|هم|ه)$")
+PRONOUN_WINDOW = 80  # characters before "مقتله" searched for its antecedent
+PRONOUN_COUNT = {"ه": 1, "ها": 1, "هما": 2}  # "هم": a group of unknown size, no figure
 _TOKEN = re.compile(r"[^\W\d_]+")
 
 
@@ -88,6 +91,9 @@ def _figure(folded: str, counts: list[tuple[int, int, int, bool]], cue: tuple[in
             if later:
                 return later[0][2]
     tail = folded[end:]
+    pronoun = _PRONOUN.search(folded, start, end)
+    if pronoun:  # "ما أدى لمقتله": the victim named before, one (or two: "مقتلهما")
+        return PRONOUN_COUNT.get(pronoun.group(), 0)
     if _KILLED_AND_INJURED.match(tail):
         return 0
     if _ONE_OF.match(tail):
@@ -120,7 +126,10 @@ def find_casualties(lex: Lexicon, folded: str, blocked_from: int | None = None) 
         lower = cues[i - 1][1] if i else 0
         upper = cues[i + 1][0] if i + 1 < len(cues) else len(folded)
         value = _figure(folded, counts, (start, end), (lower, upper)) if kind == "killed" else 0
-        victim = _victim(lex, folded, start, end)
+        if _PRONOUN.search(folded, start, end):  # "شاباً ... ما أدى لمقتله": the noun named before
+            victim = _victim_in(lex, folded[max(0, start - PRONOUN_WINDOW):start])
+        else:
+            victim = _victim(lex, folded, start, end)
         if kind == "killed" and value == 0 and victim == "civilian" and _VERB_CUE.match(folded, start):
             value = 1  # "قتل ملثمون مختار القرية": one named civilian victim, no figure
         if blocked_from is not None and start >= blocked_from:

@@ -44,7 +44,8 @@ EXPLOSIONS = "Explosions/Remote violence"
 ROAD_WINDOW = 60
 PROCLITIC_LETTERS = "وبل"
 _ROAD_END = re.compile(r"(?<![^\W_])[وبل]?(?:ال)?(?:طريق|اوتستراد|اوتوستراد)[^,.;:]{0,30}?(?<![^\W_])بين\s+"
-                       r"(?:مدينتي\s+|بلدتي\s+|قريتي\s+)?[^,.;:\s]+(?:\s[^,.;:\s]+)?\s+و?$")
+                       r"(?:(?:مدينتي|بلدتي|قريتي|مدينه|بلده|قريه)\s+)?[^,.;:\s]+(?:\s[^,.;:\s]+){0,2}\s+"
+                       r"و?(?:(?:بلده|مدينه|قريه)\s+)?$")
 COORDINATION_GAP = 8  # characters between two coordinated places ("X وتلال Y")
 COARSE_LEVELS = (1, 2)
 CITY_CUE_WINDOW = 10  # characters around a capital searched for "مدينة" / "وسط" / "أحياء"
