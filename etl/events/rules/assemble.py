@@ -257,9 +257,6 @@ def sentence_drafts(lex: Lexicon, a: Analysis, state: State, published: date) ->
     if a.cumulative or not a.triggers:
         _continuation(a, state)
         return []
-    main = a.dates[0][1] if a.dates else None
-    if main is not None and main.time_precision == 1 and (published - main.date).days <= MAX_AGE_DAYS:
-        state.recent = (main.date, main.time_precision)
     if not a.places and state.drafts and (same := SAME_TOWN.search(a.folded)):
         # "اشتباك ... بين مسلحين من العائلتين في البلدة": the town of the previous event (a new event
         # only when the tactic differs; otherwise the sentence continues that event)
@@ -279,6 +276,9 @@ def sentence_drafts(lex: Lexicon, a: Analysis, state: State, published: date) ->
     drafts = [d for p in a.places if (d := _make(lex, a, p, state, published, a.places)) is not None
               and (published - d.day).days <= MAX_AGE_DAYS]
     drafts += [x for d in drafts for x in _other_days(a, d)]
+    main = a.dates[0][1] if a.dates else None  # carried to later sentences without a date
+    if main is not None and main.time_precision == 1 and (published - main.date).days <= MAX_AGE_DAYS:
+        state.recent = (main.date, main.time_precision)
     if drafts:
         last = drafts[-1]
         state.para_date = (a.para, last.day, last.precision) if last.explicit_date else state.para_date
