@@ -28,7 +28,7 @@ EXCLUDE_NEAR_WINDOW = 20  # characters before a place searched for a detention s
 DIRECTION_INSIDE = 6  # a mention span may start with its own direction cue ("غربي مدينة ...")
 _CENTRE = re.compile(r"[^.,;:]{0,30}(?<![^\W_])(?:وسط|داخل)\s+(?:مدينه\s+)?\S")  # "طريق راجو وسط مدينة عفرين"
 DIRECTION_WINDOW = 16  # characters before a capital searched for "شمال/ريف ..." (a container)
-_DIRECTION = re.compile(r"(?<![^\W_])(?:ال)?(?:شمال|جنوب|شرق|غرب|شمالي|جنوبي|شرقي|غربي|ريف|بريف|وريف)(?![^\W_])")
+_DIRECTION = re.compile(r"(?<![^\W_])(?:ال)?(?:شمال|جنوب|شرق|غرب|شمالي|جنوبي|شرقي|غربي|ريف|بريف|وريف|منطقه|بمنطقه)(?![^\W_])")
 SAME_TOWN = re.compile(r"(?<![^\W_])(?:في|داخل) (?:المدينه|البلده|القريه|الحي|المخيم)(?![^\W_])")
 # Clause breakers: a new clause usually brings its own tactic, date and place.
 _BREAK = re.compile(
