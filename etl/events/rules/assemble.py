@@ -2,16 +2,25 @@
 
 Per sentence with triggers and places, each place takes:
 - the tactic of its clause (highest in ``priority``), else of the nearest clause before it;
-- the date expression of its clause (else the sentence's, else the paragraph's carried date, else
-  the article's lead date, else the publication day);
+  casualty words ("قتل") count as a tactic only when nothing else is there, and a sentence with
+  only casualty words at a place already coded adds its figures to that event;
+- its date: the expression of its clause before it, else the sentence's expression before it,
+  else the paragraph's carried date, else the main date of the last dated sentence, else the
+  article's lead date (first paragraph), else the publication day minus 0. Outlets publishing on
+  day D report D or D-1, but D-1 is always written out ("أمس"), so no expression means D.
+  "في اليوم ذاته" takes the previous event's day; ongoing reports ("لم تتوقف ... أمس ولا اليوم")
+  give one event per day; events dated more than ``MAX_AGE_DAYS`` before publication are
+  background and dropped;
 - the agent/target of its clause (else the sentence's, else the previous event's agent);
 - the killed figures of its clause, split evenly over the clause's places (first takes the
-  remainder); civilians killed in a battle are added to it.
+  remainder), or the figure that names it ("قتلا على حاجز ذيبان"); civilians killed in a battle
+  are added to it; conflicting tolls in one sentence keep the lowest.
 Drafts with the same day, place, type and actor1 are merged (the higher sub-event type wins; a
 repeated report keeps the highest single figure, so a lead and its detail are not summed).
-Battles absorb Explosions of the same actors at the same place and day. An event located only at
-a governorate/district level is dropped when a finer event of the same type and day exists in
-that unit (the lead sentence that summarises detailed reports).
+Battles absorb Explosions of the same actors at the same place and day. Governorate / district /
+natural-region mentions are never event places (a lead summary or a container), and a sentence
+with no place in Syria gives no event, strategic developments included (they are coded only
+when a place is named).
 """
 
 from __future__ import annotations
