@@ -183,3 +183,17 @@ def test_casualty_sentence_details_the_earlier_event():
     text = ("شن تنظيم داعش اليوم هجمات على حواجز لقوات سوريا الديمقراطية في بلدتي ذيبان وهجين. "
             "وقتل عنصران من قسد على حاجز ذيبان، وقتل عنصر ثالث في هجين.")
     assert {e.location_ar: e.fatalities for e in extract(text)} == {"ذيبان": 2, "هجين": 1}
+
+
+def test_co_belligerents_go_to_assoc_actor():
+    events = extract("قصفت قوات النظام والميليشيات الإيرانية اليوم بلدة البارة بالمدفعية الثقيلة.")
+    assert [(e.actor1, e.assoc_actor_1) for e in events] == [
+        ("Military Forces of Syria (2000-2024)", "Iranian-backed Militias (Syria)")]
+
+
+def test_sides_of_a_clash_with_min_jiha():
+    text = ("اندلعت اشتباكات اليوم بين قوات سوريا الديمقراطية وقوى الأمن الداخلي من جهة، "
+            "ومسلحي تنظيم داعش من جهة أخرى في بلدة الشحيل.")
+    events = extract(text)
+    assert [(e.actor1, e.assoc_actor_1, e.actor2) for e in events] == [
+        ("SDF: Syrian Democratic Forces", "Asayish: Kurdish Internal Security Forces", "Islamic State (Syria)")]

@@ -28,6 +28,9 @@ _DESCRIPTOR = re.compile(r"(?:المدعوم\w*|مدعوم\w*|الموالي\w*|
                          r"المنضويه|تسيطر عليها|يسيطر عليها|سيطرت عليها|الخاضع\w*)(?: \S+)?\s*(?:من|ل|في)?\s*[\"'«]?\s*(?:[بل]|ال|لل)?$")
 _SPECIFIER = re.compile(r"\s*(?:(?:من|في)\s*(?:فصيل|فرقه|لواء|ميليشيا)?|(?:من|في)?\s*[\"'«»“”]*\s*التابع\w*)"
                         r"\s*[\"'«»“”]*\s*")
+_COORDINATED = re.compile(r"[\s\"'«»“”()]*و")  # "X وY", "X (Y) وZ": the next name joins X's side
+_ONE_SIDE = re.compile(r"من جه(?:ه|ة)(?![^\W_])")
+_OTHER_SIDE = re.compile(r"من جه(?:ه|ة) (?:اخري|ثانيه)")
 _GAP = re.compile(r"[\s\"'«»“”]+")
 _NAMED_AFTER = re.compile(r"\s*[\"'«“]")
 TARGET_WINDOW = 18  # characters before a mention searched for a target cue
@@ -121,9 +124,41 @@ def _role(folded: str, start: int, conjoined: bool) -> str:
     return "neutral"
 
 
-def agent_and_target(mentions: list[Mention]) -> tuple[Mention | None, Mention | None]:
+def associates(folded: str, mentions: list[Mention], main: Mention | None) -> list[str]:
+    """Other actors fighting on ``main``'s side: named right after it with "و" ("قوات النظام
+    والميليشيات الإيرانية", "قسد وقوى الأمن الداخلي (الأسايش) من جهة")."""
+    if main is None:
+        return []
+    armed = [m for m in mentions if not m.civilian and not m.protest]
+    out, last = [], main
+    for m in armed:
+        if m.start <= last.start:
+            continue
+        if not _COORDINATED.fullmatch(folded[last.end:m.start + 1]):
+            break
+        if m.actor != main.actor and m.actor not in out:
+            out.append(m.actor)
+        last = m
+    return out
+
+
+def sides_split(folded: str) -> int | None:
+    """Where side one ends in "بين X وY من جهة، وZ من جهة أخرى" (None without that phrasing)."""
+    other = _OTHER_SIDE.search(folded)
+    if other is None:
+        return None
+    first = _ONE_SIDE.search(folded, 0, other.start())
+    return first.end() if first else None
+
+
+def agent_and_target(mentions: list[Mention], split: int | None = None) -> tuple[Mention | None, Mention | None]:
     """The acting and the targeted armed actor among mentions (civilians/protesters excluded)."""
     armed = [m for m in mentions if not m.civilian and not m.protest]
+    if split is not None and any(m.role == "between1" for m in armed):
+        side1 = [m for m in armed if m.start < split]
+        side2 = [m for m in armed if m.start >= split and m.actor not in {x.actor for x in side1}]
+        if side1 and side2:
+            return side1[0], side2[0]
     firsts = [m for m in armed if m.role == "between1"]
     if firsts:
         seconds = [m for m in armed if m.role == "between2" and m.actor != firsts[0].actor]

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from etl.events.model import CIVILIANS_TARGETED
-from etl.events.rules.actors import Mention, agent_and_target
+from etl.events.rules.actors import Mention, agent_and_target, associates, sides_split
 from etl.events.rules.lexicon import Lexicon
 from etl.events.rules.sentences import SAME_TOWN, Analysis, Place, is_coarse, place_key
 from etl.places import PlaceMention
@@ -79,6 +79,8 @@ class Draft:
     sentences: dict[int, str] = field(default_factory=dict)
     agent_known: bool = True
     para: int = 0
+    assoc1: list[str] = field(default_factory=list)
+    assoc2: list[str] = field(default_factory=list)
 
     def place_key(self) -> str:
         return place_key(self.place)
@@ -142,14 +144,17 @@ def _date_for(a: Analysis, place: Place, state: State, published: date) -> tuple
 
 
 def _actors_for(a: Analysis, place: Place, state: State) -> tuple[Mention | None, Mention | None]:
-    agent, target = agent_and_target(a.in_clause(a.mentions, place.clause, key=lambda m: m.start))
+    split = sides_split(a.folded)
+    agent, target = agent_and_target(a.in_clause(a.mentions, place.clause, key=lambda m: m.start), split)
     if agent is None:
-        agent, target2 = agent_and_target(a.mentions)
+        agent, target2 = agent_and_target(a.mentions, split)
         if target is None or (agent is not None and target.actor == agent.actor):
             target = target2
     elif target is None:  # an explicitly targeted actor elsewhere in the sentence ("قتل عنصران من X ... إثر هجوم")
         target = next((m for m in a.mentions if m.role == "target" and m.actor != agent.actor
                        and not m.civilian and not m.protest), None)
+    if target is not None and target.role == "neutral" and target.actor in associates(a.folded, a.mentions, agent):
+        target = None  # "قوات النظام والميليشيات الإيرانية": a co-belligerent, not the target
     return agent, target
 
 
@@ -234,6 +239,10 @@ def _make(lex: Lexicon, a: Analysis, place: Place, state: State, published: date
         agent_known = True
     draft = Draft(day, precision, explicit, sub, etype, actor1, inter1, actor2, inter2, place.mention, killed, "",
                   {a.index: a.text}, agent_known, a.para)
+    if agent is not None and agent.actor == actor1:
+        draft.assoc1 = [x for x in associates(a.folded, a.mentions, agent) if x not in (actor1, actor2)]
+    if target is not None and target.actor == actor2:
+        draft.assoc2 = [x for x in associates(a.folded, a.mentions, target) if x not in (actor1, actor2)]
     return _fill_roles(lex, draft, a, civ)
 
 

@@ -60,6 +60,7 @@ def _event(d: Draft, article: Article) -> Event:
     return Event(
         event_date=d.day, time_precision=d.precision, event_type=d.etype, sub_event_type=d.sub,
         actor1=d.actor1, inter1=d.inter1, actor2=d.actor2, inter2=d.inter2 if d.actor2 else None,
+        assoc_actor_1="; ".join(d.assoc1), assoc_actor_2="; ".join(d.assoc2) if d.actor2 else "",
         civilian_targeting=d.civilian_targeting, admin1=p.admin1, admin1_pcode=p.admin1_pcode,
         admin2=p.admin2, admin2_pcode=p.admin2_pcode, admin3=p.admin3, admin3_pcode=p.admin3_pcode,
         location=p.location, location_ar=p.location_ar or p.text_ar,
