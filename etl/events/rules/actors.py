@@ -8,6 +8,10 @@ Agent vs target comes from cues around the mention:
 - a target cue just before the mention ("مواقع X", "على X", "ضد X", "عناصر من X", "تابعة لـX");
 - a passive agent cue ("من قبل X", "نفذها X") or a trigger noun governing it ("بقصف X") -> agent;
 - otherwise the first mention is the agent and the next different actor the target.
+Actors named right after the agent or target with "و" are its associates (assoc_actor_1/2);
+"بين X وY من جهة، وZ من جهة أخرى" puts X and Y on one side. Descriptions ("المدعوم من تركيا",
+"الخاضعة لسيطرة ...") are not parties; a specific name replaces a generic one ("فصائل من الجيش
+الوطني"); "الميليشيا" refers back to the last actor the outlet called a militia.
 """
 
 from __future__ import annotations
