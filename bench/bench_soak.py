@@ -22,8 +22,8 @@ from etl.audit import audit
 DAY = date(2022, 3, 11)
 
 
-def peak_rss_mb() -> float:
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    return round(resource.getrusage(who).ru_maxrss / 1024, 1)
 
 
 def main() -> None:
@@ -43,6 +43,7 @@ def main() -> None:
         report = audit(window.since, window.until, url)
     figures = {"soak_articles": args.articles, "soak_wall_s": round(sum(stages.values()), 1),
                "soak_peak_rss_mb": peak_rss_mb(), "soak_rss_before_mb": rss_before,
+               "soak_worker_peak_rss_mb": peak_rss_mb(resource.RUSAGE_CHILDREN),
                "soak_accounted": report.reconciles and not report.problems,
                **{f"soak_{k}_s": v for k, v in stages.items()}}
     emit("soak", figures, f"""
@@ -50,8 +51,9 @@ def main() -> None:
 
 One process calling the same functions as the DAG's tasks ({machine()}). Wall time per stage:
 clean {stages['clean']} s, extract {stages['extract']} s, load (canonical merge) {stages['load']} s;
-total **{figures['soak_wall_s']} s**. Peak RSS **{figures['soak_peak_rss_mb']} MB** (after generating the
-corpus: {rss_before} MB; target < 1 GB).
+total **{figures['soak_wall_s']} s**. Peak RSS of the main process **{figures['soak_peak_rss_mb']} MB** (after
+generating the corpus: {rss_before} MB), of the largest cleaning worker process
+{figures['soak_worker_peak_rss_mb']} MB (target < 1 GB each).
 
 Accounting (`hadath audit`): fetched {report.fetched}; cleaning {dict(report.clean_states)};
 extraction {dict(report.extract_states)}; events {report.events}; every article accounted for:
