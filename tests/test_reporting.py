@@ -125,3 +125,28 @@ def test_writer_writes_data_but_cannot_change_the_schema(fresh_db_url):
                 "TRUNCATE raw.articles"):
         with pytest.raises(psycopg2.errors.InsufficientPrivilege):
             _as(fresh_db_url, "hadath_writer", ddl)
+
+
+def test_load_cli_merges_a_window_into_canonical_events(fresh_db_url):
+    import gzip as _gzip
+    import os
+
+    from etl.events.model import Event as _Event
+
+    aid = query(fresh_db_url, """INSERT INTO raw.articles (outlet, canonical_url, url, fetched_at, http_status,
+                                 html_gz, content_hash) VALUES ('npa', 'k', 'u', now(), 200, %s, 'h')
+                                 RETURNING article_id""", (_gzip.compress(b"x"),))[0][0]
+    query(fresh_db_url, """INSERT INTO staging.articles (article_id, outlet, url, raw_content_hash, body, text_hash,
+                           cleaner_version, published_at) VALUES (%s, 'npa', 'u', 'h', 'نص', 't', '1',
+                           '2022-01-20 12:00+02')""", (aid,))
+    ev = _Event(event_date=date(2022, 1, 20), time_precision=1, event_type="Battles", sub_event_type="Armed clash",
+                actor1="Islamic State (Syria)", inter1=2, admin1="Deir-ez-Zor", location_ar="ذيبان", geo_precision=1,
+                latitude=35.0, longitude=40.5, source="North Press", evidence=[Evidence(0, "x")], confidence=0.5,
+                extractor="r", extractor_version="t")
+    load_article_events([ArticleEvents(aid, "k", "npa", "u", [ev])], fresh_db_url)
+    env = {**os.environ, "DATABASE_URL": fresh_db_url}
+    res = subprocess.run([sys.executable, "-m", "etl.cli", "load", "--since", "2022-01-20", "--until", "2022-01-20"],
+                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert res.returncode == 0, res.stderr
+    assert "1 created" in res.stdout
+    assert query(fresh_db_url, "SELECT count(*) FROM reporting.acled_events") == [(1,)]
