@@ -15,14 +15,16 @@ Progress goes to the log; the summary is printed and returned.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import sys
 import time
+from concurrent.futures import Executor, ProcessPoolExecutor
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import psycopg2.extras
 
-from etl import db
+from etl import db, settings
 from etl.events.base import get_extractor
 from etl.events.model import Article
 from etl.load import ArticleEvents, load_article_events
@@ -77,22 +79,52 @@ def _quarantine(url: str | None, failed: list[tuple[int, str]]) -> None:
             psycopg2.extras.execute_values(cur, QUARANTINE_SQL, [(a, STAGE, err, None) for a, err in failed])
 
 
-def extract_window(since: date, until: date, url: str | None = None, *, canonical_only: bool = True,
-                   extractor: str = "rules") -> dict:
-    """Extract and load every article of the window; returns the summary dict."""
+def extract_rows(extractor: str, rows: list[tuple]) -> tuple[list[ArticleEvents], list[tuple[int, str]]]:
+    """Run the extractor over staging rows: (results, failures as (article_id, one-line error))."""
     ext = get_extractor(extractor)
+    batch, failed = [], []
+    for row in rows:
+        try:
+            batch.append(_one(ext, row))
+        except Exception as err:  # noqa: BLE001 - one bad article must not stop the batch
+            LOGGER.warning("extract failed for article %s: %s", row[0], err)
+            failed.append((row[0], f"{type(err).__name__}: {err}".splitlines()[0][:500]))
+    return batch, failed
+
+
+def _extract_batch(extractor: str, rows: list[tuple], pool: Executor | None):
+    """The batch's articles, split over the worker processes when there is a pool (order kept)."""
+    if pool is None or len(rows) < 2:
+        return extract_rows(extractor, rows)
+    n = getattr(pool, "_max_workers", 2)
+    batch, failed = [], []
+    for part_batch, part_failed in pool.map(extract_rows, [extractor] * n, [rows[i::n] for i in range(n)]):
+        batch += part_batch
+        failed += part_failed
+    order = {row[0]: i for i, row in enumerate(rows)}
+    batch.sort(key=lambda a: order[a.article_id])
+    return batch, failed
+
+
+def extract_window(since: date, until: date, url: str | None = None, *, canonical_only: bool = True,
+                   extractor: str = "rules", workers: int | None = None) -> dict:
+    """Extract and load every article of the window; returns the summary dict.
+    `workers` processes extract in parallel (default settings.workers()); one writer loads."""
+    get_extractor(extractor)  # fail fast on an unknown extractor
+    workers = workers or settings.workers()
+    if workers > 1:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return _extract_window(since, until, url, canonical_only, extractor, pool)
+    return _extract_window(since, until, url, canonical_only, extractor, None)
+
+
+def _extract_window(since, until, url, canonical_only: bool, extractor: str, pool: Executor | None) -> dict:
     started = time.monotonic()
     rows = _rows(url, since, until, canonical_only)
     summary = {"articles": len(rows), "extracted": 0, "events": 0, "unresolved": 0, "failed": 0,
                "inserted": 0, "updated": 0, "removed": 0}
     for offset in range(0, len(rows), BATCH_SIZE):
-        batch, failed = [], []
-        for row in rows[offset:offset + BATCH_SIZE]:
-            try:
-                batch.append(_one(ext, row))
-            except Exception as err:  # noqa: BLE001 - one bad article must not stop the batch
-                LOGGER.warning("extract failed for article %s: %s", row[0], err)
-                failed.append((row[0], f"{type(err).__name__}: {err}".splitlines()[0][:500]))
+        batch, failed = _extract_batch(extractor, rows[offset:offset + BATCH_SIZE], pool)
         loaded = load_article_events(batch, url)
         _quarantine(url, failed)
         summary["extracted"] += len(batch)
