@@ -44,8 +44,31 @@ def run_module(name: str) -> dict:
     return figures
 
 
-def assemble() -> str:
-    parts = [INTRO]
+# (label, figure, target text, test) for the summary table; figures come from results.json.
+TARGETS = [
+    ("Clean cost vs bare trafilatura", "clean_vs_trafilatura_cost_ratio", "<= 1.5x", lambda v: v <= 1.5),
+    ("Extraction, one core", "extract_articles_per_s", ">= 100 articles/s", lambda v: v >= 100),
+    ("COPY load", "copy_events_per_s", ">= 20,000 events/s", lambda v: v >= 20_000),
+    ("COPY vs executemany", "copy_vs_executemany_speedup", ">= 10x", lambda v: v >= 10),
+    ("End to end, 10,000 articles (with Airflow)", "e2e_10k_wall_s", "< 600 s", lambda v: v < 600),
+    ("Peak RSS, end to end", "e2e_peak_rss_mb", "< 1,024 MB, flat", lambda v: v < 1024),
+    ("Per-article cost 10k vs 1k", "e2e_per_article_cost_ratio_10k_vs_1k", "<= ~1 (linear)", lambda v: v <= 1.2),
+    ("Clean, 1 -> 2 workers", "clean_2_worker_speedup", "> 1", lambda v: v > 1),
+    ("Extract, 1 -> 2 workers", "extract_2_worker_speedup", "> 1", lambda v: v > 1),
+    ("Reporting views, 100k events", "views_all_under_1s", "each < 1 s", bool),
+]
+
+
+def targets_table(results: dict) -> str:
+    rows = ["## Targets at a glance", "", "| Measure | Figure | Target | Met |", "|---|---|---|---|"]
+    for label, key, target, ok in TARGETS:
+        if key in results:
+            rows.append(f"| {label} | {results[key]} | {target} | {'yes' if ok(results[key]) else '**no**'} |")
+    return "\n".join(rows) + "\n"
+
+
+def assemble(results: dict | None = None) -> str:
+    parts = [INTRO, targets_table(results or {})]
     for name in MODULES:
         section = BENCH / "sections" / f"{name}.md"
         if section.exists():
@@ -64,7 +87,7 @@ def main() -> None:
     for name in args.only or MODULES:
         results.update(run_module(name))
     results_path.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
-    (ROOT / "BENCHMARKS.md").write_text(assemble(), encoding="utf-8")
+    (ROOT / "BENCHMARKS.md").write_text(assemble(results), encoding="utf-8")
     print(f"wrote {results_path} and BENCHMARKS.md")
 
 
