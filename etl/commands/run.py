@@ -111,8 +111,8 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if server is not None:
             server.stop()
-    reached = any(r["articles_fetched"] or not r["errors"] for day, _ in results
-                  for r in print_summary(day, url))
+    summaries = [row for day, _ in results for row in print_summary(day, url)]  # print every day's
+    reached = any(r["articles_fetched"] or not r["errors"] for r in summaries)
     if args.crawl and not base_url and not reached:
         print("No outlet could be reached (no network, DNS failure or the sites are down). "
               "Try `make demo` to run the same pipeline against the bundled offline snapshot.", file=sys.stderr)
