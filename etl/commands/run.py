@@ -20,6 +20,7 @@ SUMMARY = "Run the nightly DAG through Airflow for a day (default: yesterday), l
 DAG_ID = "hadath_nightly"
 SNAPSHOT_DAYS = (date(2022, 1, 20), date(2022, 1, 22))  # the bundled snapshot's main window (inclusive)
 RUN_TIMEOUT_S = 3 * 3600
+REPORT_LEAD_IN_DAYS = 7  # the demo report also shows events reported in the window but dated a little earlier
 TASK_LINE = re.compile(r"\[DAG TEST\] running task <TaskInstance: \S+?\.(\S+) ")
 UNREACHABLE_LINE = re.compile(r"\b([a-z0-9_-]+): (\S+) is unreachable: ([^\[]+?)\s*(?:\[|$)")
 
@@ -154,5 +155,5 @@ def print_overview(first: date, last: date, url: str) -> None:
         print(f"   {event_type:<28} {n:>4} events {dead:>5} killed")
     print("   top places: " + "; ".join(f"{p} ({a}) {n}" for p, a, n, _ in places))
     report = settings.state_dir() / "report.html"
-    n = write_report(str(report), params["d0"], last, url)
+    n = write_report(str(report), first - timedelta(days=REPORT_LEAD_IN_DAYS), last, url)
     print(f"   report: {report} ({n} events; open it in a browser, works offline)")
