@@ -127,7 +127,6 @@ def hadath_nightly():
             task_id=f"check_{name}",
             conn_id="hadath_db",
             sql=airflow_sql(sql),
-            retries=0,
         )
         for name, sql in CHECKS.items()
     ]

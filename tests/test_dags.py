@@ -33,7 +33,7 @@ def test_every_dag_has_tags_owner_retries_docs(dagbag):
         assert dag.doc_md, dag_id
         assert dag.max_active_runs == 1, dag_id
         for task in dag.tasks:
-            assert task.retries >= 2 or task.task_id.startswith("check_"), task.task_id
+            assert task.retries >= 2, task.task_id
             assert task.owner == "hadath", task.task_id
             assert task.execution_timeout is not None, task.task_id
             assert task.retry_delay > timedelta(0), task.task_id
