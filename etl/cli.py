@@ -35,7 +35,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="hadath", description="Arabic Syrian news -> ACLED-compatible conflict events.")
+    parser = _Parser(prog="hadath", description="Arabic Syrian news -> ACLED-compatible conflict events.",
+                     epilog="Database: DATABASE_URL, else an embedded PostgreSQL under .hadath/ (see `hadath db "
+                            "status`). Exit codes: 0 ok, 1 failure, 2 bad input or usage.")
     parser.add_argument("--log-level", default=None, help="DEBUG, INFO (default), WARNING")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name in command_names():
