@@ -30,16 +30,15 @@ Writing (one transaction per batch of ``batch_size`` articles, serialised by an 
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import time as clock
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import psycopg2.extras
 
-from etl import db, settings
+from etl import db, parallel
 from etl.clean import CLEANER_VERSION, dedup
 from etl.clean.decode import gunzip
 from etl.clean.page import CleanedPage, RawPage, clean_page
@@ -142,18 +141,7 @@ def _clean_row(row: tuple) -> CleanedPage:
 def clean_rows(rows: list[tuple], pool: Executor | None = None) -> tuple[list[CleanedPage], list[tuple[int, str, str]]]:
     """Clean fetched raw rows: (cleaned pages, failures as (article_id, content_hash, error)).
     With a process pool the pages are cleaned in parallel chunks (results keep the row order)."""
-    if pool is not None and len(rows) > 1:
-        n = getattr(pool, "_max_workers", 2)
-        rows = [tuple(bytes(v) if isinstance(v, memoryview) else v for v in row) for row in rows]  # picklable
-        chunks = [rows[i::n] for i in range(n) if rows[i::n]]
-        done, failed = [], []
-        for part_done, part_failed in pool.map(_clean_chunk, chunks):
-            done += part_done
-            failed += part_failed
-        order = {row[0]: i for i, row in enumerate(rows)}
-        done.sort(key=lambda p: order[p.article_id])
-        return done, failed
-    return _clean_chunk(rows)
+    return parallel.map_rows(pool, _clean_chunk, rows, key=lambda page: page.article_id)
 
 
 def _clean_chunk(rows: list[tuple]) -> tuple[list[CleanedPage], list[tuple[int, str, str]]]:
@@ -314,11 +302,8 @@ def clean(url: str | None = None, since: date | datetime | None = None, until: d
     `workers` processes clean pages in parallel (default settings.workers()); one writer commits."""
     if batch_size < 1:
         raise BadInput("batch size must be at least 1")
-    workers = workers or settings.workers()
-    if workers > 1:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return _clean(url, since, until, crawl_run_id, all_rows, batch_size, pool)
-    return _clean(url, since, until, crawl_run_id, all_rows, batch_size, None)
+    with parallel.worker_pool(workers) as pool:
+        return _clean(url, since, until, crawl_run_id, all_rows, batch_size, pool)
 
 
 def _clean(url, since, until, crawl_run_id, all_rows, batch_size, pool: Executor | None) -> CleanSummary:

@@ -15,16 +15,15 @@ Progress goes to the log; the summary is printed and returned.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import sys
 import time
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import psycopg2.extras
 
-from etl import db, settings
+from etl import db, parallel
 from etl.events.base import get_extractor
 from etl.events.model import Article
 from etl.load import ArticleEvents, load_article_events
@@ -92,30 +91,13 @@ def extract_rows(extractor: str, rows: list[tuple]) -> tuple[list[ArticleEvents]
     return batch, failed
 
 
-def _extract_batch(extractor: str, rows: list[tuple], pool: Executor | None):
-    """The batch's articles, split over the worker processes when there is a pool (order kept)."""
-    if pool is None or len(rows) < 2:
-        return extract_rows(extractor, rows)
-    n = getattr(pool, "_max_workers", 2)
-    batch, failed = [], []
-    for part_batch, part_failed in pool.map(extract_rows, [extractor] * n, [rows[i::n] for i in range(n)]):
-        batch += part_batch
-        failed += part_failed
-    order = {row[0]: i for i, row in enumerate(rows)}
-    batch.sort(key=lambda a: order[a.article_id])
-    return batch, failed
-
-
 def extract_window(since: date, until: date, url: str | None = None, *, canonical_only: bool = True,
                    extractor: str = "rules", workers: int | None = None) -> dict:
     """Extract and load every article of the window; returns the summary dict.
     `workers` processes extract in parallel (default settings.workers()); one writer loads."""
     get_extractor(extractor)  # fail fast on an unknown extractor
-    workers = workers or settings.workers()
-    if workers > 1:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return _extract_window(since, until, url, canonical_only, extractor, pool)
-    return _extract_window(since, until, url, canonical_only, extractor, None)
+    with parallel.worker_pool(workers) as pool:
+        return _extract_window(since, until, url, canonical_only, extractor, pool)
 
 
 def _extract_window(since, until, url, canonical_only: bool, extractor: str, pool: Executor | None) -> dict:
@@ -124,7 +106,8 @@ def _extract_window(since, until, url, canonical_only: bool, extractor: str, poo
     summary = {"articles": len(rows), "extracted": 0, "events": 0, "unresolved": 0, "failed": 0,
                "inserted": 0, "updated": 0, "removed": 0}
     for offset in range(0, len(rows), BATCH_SIZE):
-        batch, failed = _extract_batch(extractor, rows[offset:offset + BATCH_SIZE], pool)
+        batch, failed = parallel.map_rows(pool, extract_rows, rows[offset:offset + BATCH_SIZE], extractor,
+                                          key=lambda art: art.article_id)
         loaded = load_article_events(batch, url)
         _quarantine(url, failed)
         summary["extracted"] += len(batch)
