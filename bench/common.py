@@ -16,11 +16,9 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
-
-import psycopg2
 
 from etl import embedded, migrate, settings
+from etl.db import server_execute, with_dbname
 
 BENCH_DIR = Path(__file__).resolve().parent
 SECTIONS = BENCH_DIR / "sections"
@@ -31,17 +29,8 @@ def admin_url() -> str:
     return url or embedded.ensure_running()
 
 
-def with_dbname(url: str, name: str) -> str:
-    p = urlsplit(url)
-    return urlunsplit((p.scheme, p.netloc, "/" + name, p.query, p.fragment))
-
-
 def _admin(sql: str) -> None:
-    conn = psycopg2.connect(with_dbname(admin_url(), "postgres"))
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(sql)
-    conn.close()
+    server_execute(admin_url(), sql)
 
 
 @contextmanager

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg2
 import psycopg2.extensions
@@ -79,3 +80,21 @@ def transaction(url: str | None = None) -> Iterator[psycopg2.extensions.cursor]:
 
 def execute_values(cur: psycopg2.extensions.cursor, sql: str, rows: list[tuple], page_size: int = 500) -> None:
     psycopg2.extras.execute_values(cur, sql, rows, page_size=page_size)
+
+
+def with_dbname(url: str, dbname: str) -> str:
+    """The same libpq URI pointing at another database on the same server."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + dbname, parts.query, parts.fragment))
+
+
+def server_execute(url: str, sql: str) -> None:
+    """Run one statement outside a transaction in the server's `postgres` database
+    (CREATE / DROP DATABASE for throwaway test and benchmark databases)."""
+    conn = psycopg2.connect(with_dbname(url, "postgres"), connect_timeout=CONNECT_TIMEOUT_S)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            cur.execute(sql)
+    finally:
+        conn.close()

@@ -12,7 +12,7 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -27,27 +27,13 @@ import psycopg2  # noqa: E402
 import pytest  # noqa: E402
 
 from etl import embedded, migrate, settings  # noqa: E402
-
-
-def with_dbname(url: str, dbname: str) -> str:
-    """The same libpq URI pointing at another database."""
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, "/" + dbname, parts.query, parts.fragment))
+from etl.db import server_execute as _admin_exec  # noqa: E402
+from etl.db import with_dbname  # noqa: E402
 
 
 def _admin_url() -> str:
     url = os.environ.get(settings.ENV_TEST_DATABASE_URL) or os.environ.get(settings.ENV_DATABASE_URL)
     return url or embedded.ensure_running()
-
-
-def _admin_exec(admin_url: str, sql: str) -> None:
-    conn = psycopg2.connect(with_dbname(admin_url, "postgres"), connect_timeout=10)
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cur:
-            cur.execute(sql)
-    finally:
-        conn.close()
 
 
 @pytest.fixture(scope="session")
