@@ -55,8 +55,12 @@ def _confidence(d: Draft) -> float:
     return round(min(1.0, score), 2)
 
 
+NON_VIOLENT_TYPES = {"Strategic developments"}  # ACLED: non-violent, so never any fatalities
+
+
 def _event(d: Draft, article: Article) -> Event:
     p = d.place
+    fatalities = 0 if d.etype in NON_VIOLENT_TYPES else d.fatalities
     return Event(
         event_date=d.day, time_precision=d.precision, event_type=d.etype, sub_event_type=d.sub,
         actor1=d.actor1, inter1=d.inter1, actor2=d.actor2, inter2=d.inter2 if d.actor2 else None,
@@ -65,7 +69,7 @@ def _event(d: Draft, article: Article) -> Event:
         admin2=p.admin2, admin2_pcode=p.admin2_pcode, admin3=p.admin3, admin3_pcode=p.admin3_pcode,
         location=p.location, location_ar=p.location_ar or p.text_ar,
         location_pcode=p.place.pcode if (p.place is not None and p.resolved) else "",
-        latitude=p.latitude, longitude=p.longitude, geo_precision=p.geo_precision, fatalities=d.fatalities,
+        latitude=p.latitude, longitude=p.longitude, geo_precision=p.geo_precision, fatalities=fatalities,
         source=article.source_name or article.outlet,
         evidence=[Evidence(i, s) for i, s in sorted(d.sentences.items())],
         confidence=_confidence(d), extractor=NAME, extractor_version=VERSION, place_resolved=p.resolved,
