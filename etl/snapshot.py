@@ -163,6 +163,9 @@ def oversized_body(state: SnapshotState, route: dict) -> bytes:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # The stdlib's listen backlog of 5 refuses connections when a --fast crawl opens many at once,
+    # which made a crawl of the snapshot miss pages at random.
+    request_queue_size = 128
     state: SnapshotState
 
     def handle_error(self, request, client_address) -> None:
