@@ -151,10 +151,11 @@ def reconcile(article_ids: list[int], url: str | None = None) -> ReconcileSummar
         cur.execute("SELECT event_type, sub_event_type, rank FROM warehouse.acled_event_types")
         ranks = {(t, s): r for t, s, r in cur.fetchall()}
         reports, existing = _fetch_reports(cur, keys), _existing(cur, keys)
+        linked = _linked_articles(cur, [old["canonical_id"] for old in existing.values()])
         for key in keys:
             group = reports[key]
             old = existing.get(key)
-            known = set() if old is None else _linked_articles(cur, old["canonical_id"])
+            known = set() if old is None else linked.get(old["canonical_id"], set())
             new = [r["article_id"] for r in group if r["article_id"] not in known]
             cause = max(new or [r["article_id"] for r in group])  # a new source, else the re-extracted one
             cid = _write(cur, key, _merge(group, ranks), old, cause, summary)
@@ -167,6 +168,10 @@ def reconcile(article_ids: list[int], url: str | None = None) -> ReconcileSummar
     return summary
 
 
-def _linked_articles(cur, cid: int) -> set[int]:
-    cur.execute("SELECT article_id FROM warehouse.events WHERE canonical_id = %s", (cid,))
-    return {r[0] for r in cur.fetchall()}
+def _linked_articles(cur, cids: list[int]) -> dict[int, set[int]]:
+    """Articles already linked to each canonical event (one query for the whole reconcile)."""
+    cur.execute("SELECT canonical_id, article_id FROM warehouse.events WHERE canonical_id = ANY(%s)", (cids,))
+    linked: dict[int, set[int]] = defaultdict(set)
+    for cid, article_id in cur.fetchall():
+        linked[cid].add(article_id)
+    return linked
