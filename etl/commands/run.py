@@ -141,7 +141,7 @@ def print_overview(first: date, last: date, url: str) -> None:
     from etl.report import write_report
 
     since, until = orchestrate.day_window(first).since, orchestrate.day_window(last).until
-    params = {"s": since, "u": until, "d0": first - timedelta(days=orchestrate.EVENT_LOOKBACK_DAYS), "d1": last}
+    params = {"s": since, "u": until, "d0": first - timedelta(days=REPORT_LEAD_IN_DAYS), "d1": last}
     with db.transaction(url) as cur:
         cur.execute(OVERVIEW_SQL["articles"], params)
         articles = cur.fetchone()[0]
@@ -155,5 +155,5 @@ def print_overview(first: date, last: date, url: str) -> None:
         print(f"   {event_type:<28} {n:>4} events {dead:>5} killed")
     print("   top places: " + "; ".join(f"{p} ({a}) {n}" for p, a, n, _ in places))
     report = settings.state_dir() / "report.html"
-    n = write_report(str(report), first - timedelta(days=REPORT_LEAD_IN_DAYS), last, url)
+    n = write_report(str(report), params["d0"], last, url)  # the same days as the summary above
     print(f"   report: {report} ({n} events; open it in a browser, works offline)")
