@@ -166,8 +166,8 @@ def main() -> int:
         run_bare(args.bare)
         return 0
     import scrapy
-    from etl.snapshot import start_server
 
+    from etl.snapshot import start_server
     from scrapers.config import load_outlets
 
     server_url = db.target().url

@@ -20,6 +20,8 @@ import psycopg2
 import psycopg2.extras
 import yaml
 
+from etl import partitions
+
 ROOT = Path(__file__).resolve().parent.parent
 OUTLETS = ("orient", "enab", "syriatv", "npa", "sohr", "horrya")
 PARAGRAPHS_PER_ARTICLE = 3
@@ -69,11 +71,13 @@ def insert_corpus(url: str, n: int, since: datetime, seed: int = 7) -> list[int]
                            VALUES ('generated', %s, %s, 'ok', now()) RETURNING crawl_run_id""",
                         (since, since + timedelta(days=1)))
             run_id = cur.fetchone()[0]
+            partitions.ensure(cur, partitions.ARTICLES, [since])  # filed under the window's month
             for start in range(0, n, INSERT_PAGE):
                 rows = [_row(i, rng, paras, since, run_id) for i in range(start, min(n, start + INSERT_PAGE))]
                 ids += [r[0] for r in psycopg2.extras.execute_values(cur, """INSERT INTO raw.articles (outlet,
                         canonical_url, url, fetched_at, http_status, headers, html_gz, encoding, content_hash,
-                        feed_meta, crawl_run_id) VALUES %s RETURNING article_id""", rows, fetch=True)]
+                        feed_meta, crawl_run_id, article_month) VALUES %s RETURNING article_id""",
+                        [(*r, partitions.month_of(since)) for r in rows], fetch=True)]
     finally:
         conn.close()
     return ids

@@ -70,8 +70,8 @@ def _merge(reports: list[dict], ranks: dict[tuple[str, str], int]) -> dict:
 def _fetch_reports(cur, keys: list[str]) -> dict[str, list[dict]]:
     cur.execute(f"""
         SELECT e.merge_key, e.article_id, {', '.join('e.' + f for f in _EVENT_FIELDS)},
-               (SELECT v.sentence FROM warehouse.event_evidence v WHERE v.event_id = e.event_id
-                ORDER BY v.sentence_index LIMIT 1) AS sentence
+               (SELECT v.sentence FROM warehouse.event_evidence v
+                WHERE v.event_id = e.event_id AND v.event_date = e.event_date ORDER BY v.sentence_index LIMIT 1) AS sentence
         FROM warehouse.events e WHERE e.merge_key = ANY(%s) ORDER BY e.article_id, e.event_id""",  # noqa: S608
                 (keys,))
     cols = [d[0] for d in cur.description]
@@ -106,7 +106,7 @@ def _write(cur, key: str, merged: dict, old: dict | None, cause: int | None, sum
                     f"VALUES ({', '.join(['%s'] * len(cols))}) RETURNING canonical_id",
                     [key, *(merged[f] for f in TRACKED)])
         cid = cur.fetchone()[0]
-        _revision(cur, cid, 1, cause, {"created": True})
+        _revision(cur, cid, merged["event_date"], 1, cause, {"created": True})
         summary.created += 1
         return cid
     changes = {f: [_jsonable(old[f]), _jsonable(merged[f])] for f in TRACKED if old[f] != merged[f]}
@@ -115,27 +115,29 @@ def _write(cur, key: str, merged: dict, old: dict | None, cause: int | None, sum
         return old["canonical_id"]
     revision = old["revision"] + 1
     cur.execute(f"UPDATE warehouse.canonical_events SET {', '.join(f'{f} = %s' for f in changes)}, "  # noqa: S608
-                "revision = %s, updated_at = now() WHERE canonical_id = %s",
-                [merged[f] for f in changes] + [revision, old["canonical_id"]])
-    _revision(cur, old["canonical_id"], revision, cause, changes)
+                "revision = %s, updated_at = now() WHERE canonical_id = %s AND event_date = %s",
+                [merged[f] for f in changes] + [revision, old["canonical_id"], old["event_date"]])
+    _revision(cur, old["canonical_id"], old["event_date"], revision, cause, changes)
     summary.revised += 1
     return old["canonical_id"]
 
 
-def _revision(cur, cid: int, revision: int, cause: int | None, changes: dict) -> None:
-    cur.execute("INSERT INTO warehouse.canonical_event_revisions (canonical_id, revision, caused_by_article_id, "
-                "changes) VALUES (%s, %s, %s, %s)", (cid, revision, cause, json.dumps(changes, ensure_ascii=False)))
+def _revision(cur, cid: int, day: date, revision: int, cause: int | None, changes: dict) -> None:
+    cur.execute("INSERT INTO warehouse.canonical_event_revisions (canonical_id, event_date, revision, "
+                "caused_by_article_id, changes) VALUES (%s, %s, %s, %s, %s)",
+                (cid, day, revision, cause, json.dumps(changes, ensure_ascii=False)))
 
 
 def _retract(cur, since: date, until: date, summary: ReconcileSummary) -> None:
-    cur.execute("""SELECT canonical_id, revision FROM warehouse.canonical_events c
+    cur.execute("""SELECT canonical_id, event_date, revision FROM warehouse.canonical_events c
                    WHERE NOT c.retracted AND c.event_date BETWEEN %s AND %s
-                   AND NOT EXISTS (SELECT 1 FROM warehouse.events e WHERE e.merge_key = c.merge_key)""",
+                   AND NOT EXISTS (SELECT 1 FROM warehouse.events e
+                                   WHERE e.merge_key = c.merge_key AND e.event_date = c.event_date)""",
                 (since, until))
-    for cid, revision in cur.fetchall():
+    for cid, day, revision in cur.fetchall():
         cur.execute("UPDATE warehouse.canonical_events SET retracted = true, revision = %s, updated_at = now() "
-                    "WHERE canonical_id = %s", (revision + 1, cid))
-        _revision(cur, cid, revision + 1, None, {"retracted": [False, True]})
+                    "WHERE canonical_id = %s AND event_date = %s", (revision + 1, cid, day))
+        _revision(cur, cid, day, revision + 1, None, {"retracted": [False, True]})
         summary.retracted += 1
 
 
@@ -159,8 +161,8 @@ def reconcile(article_ids: list[int], url: str | None = None) -> ReconcileSummar
             new = [r["article_id"] for r in group if r["article_id"] not in known]
             cause = max(new or [r["article_id"] for r in group])  # a new source, else the re-extracted one
             cid = _write(cur, key, _merge(group, ranks), old, cause, summary)
-            cur.execute("UPDATE warehouse.events SET canonical_id = %s WHERE merge_key = %s "
-                        "AND canonical_id IS DISTINCT FROM %s", (cid, key, cid))
+            cur.execute("UPDATE warehouse.events SET canonical_id = %s WHERE merge_key = %s AND event_date = %s "
+                        "AND canonical_id IS DISTINCT FROM %s", (cid, key, group[0]["event_date"], cid))
         if rows:
             _retract(cur, rows[0][1], rows[0][2], summary)
         summary.keys = len(keys)

@@ -6,6 +6,8 @@ One transaction per batch (pgstac / pg-bulk-ingest style):
   3. INSERT ... SELECT ... ON CONFLICT DO UPDATE (only rows whose values changed are touched);
   4. replace evidence of the batch's articles, upsert unresolved toponyms
      (warehouse.event_sources is a view over events and raw articles).
+Events and evidence are partitioned by month of event_date: a batch first makes sure its months
+exist (etl.partitions), in a short transaction of its own.
 Re-loading the same batch changes nothing. Deadlocks and serialization failures are retried.
 """
 
@@ -22,7 +24,7 @@ from dataclasses import dataclass, field
 import psycopg2
 import psycopg2.errors
 
-from etl import db
+from etl import db, partitions
 from etl.arabic import normalize
 from etl.events.model import Event
 
@@ -43,7 +45,7 @@ EVENT_COLUMNS = (
     "source", "notes", "fatalities", "extractor", "extractor_version", "confidence", "merge_key",
 )
 EVIDENCE_COLUMNS = ("event_id", "article_id", "sentence_index", "sentence", "url", "outlet",
-                    "extractor_version", "confidence")
+                    "extractor_version", "confidence", "event_date")
 UNRESOLVED_COLUMNS = ("name_norm", "article_id", "name_ar", "admin1_hint", "occurrences")
 EXTRACTION_COLUMNS = ("article_id", "text_hash", "extractor", "extractor_version", "status", "skipped_reason",
                       "events", "unresolved")
@@ -116,7 +118,8 @@ def _rows(batch: list[ArticleEvents]) -> tuple[list, list, list]:
             events[eid] = _event_row(art, ev, eid)
             for evd in ev.evidence:
                 evidence[(eid, evd.sentence_index)] = (eid, art.article_id, evd.sentence_index, evd.sentence,
-                                                       art.url, art.outlet, ev.extractor_version, ev.confidence)
+                                                       art.url, art.outlet, ev.extractor_version, ev.confidence,
+                                                       ev.event_date)
         counts = Counter((normalize(name), name, hint) for name, hint in art.unresolved)
         merged: dict[str, tuple] = {}
         for (norm, name, hint), n in counts.items():
@@ -142,15 +145,15 @@ WHERE ({', '.join('staging.extractions.' + c for c in EXTRACTION_COLUMNS[1:])})
       IS DISTINCT FROM ({', '.join('EXCLUDED.' + c for c in EXTRACTION_COLUMNS[1:])})
 """  # noqa: S608 -- identifiers are module constants
 
-_UPDATABLE = [c for c in EVENT_COLUMNS if c not in ("event_id",)]  # canonical_id is set by etl.canonical
+_UPDATABLE = [c for c in EVENT_COLUMNS if c not in ("event_id", "event_date")]  # canonical_id is set by etl.canonical
 UPSERT_EVENTS = f"""
 INSERT INTO warehouse.events ({', '.join(EVENT_COLUMNS)})
 SELECT {', '.join(EVENT_COLUMNS)} FROM tmp_events
-ON CONFLICT (event_id) DO UPDATE SET
+ON CONFLICT (event_id, event_date) DO UPDATE SET
   {', '.join(f'{c} = EXCLUDED.{c}' for c in _UPDATABLE)}, updated_at = now()
 WHERE ({', '.join('warehouse.events.' + c for c in _UPDATABLE)})
       IS DISTINCT FROM ({', '.join('EXCLUDED.' + c for c in _UPDATABLE)})
-RETURNING (xmax = 0) AS inserted
+RETURNING (created_at = now()) AS inserted  -- a new row; partitioned tables cannot return xmax
 """  # noqa: S608 -- identifiers are module constants, values go through COPY
 
 
@@ -169,7 +172,8 @@ def _apply(cur, batch: list[ArticleEvents], summary: LoadSummary) -> None:
     summary.inserted += sum(flags)
     summary.updated += len(flags) - sum(flags)
     cur.execute("DELETE FROM warehouse.event_evidence WHERE article_id = ANY(%s)", (ids,))
-    cur.execute("INSERT INTO warehouse.event_evidence SELECT * FROM tmp_evidence")
+    cur.execute(f"INSERT INTO warehouse.event_evidence ({', '.join(EVIDENCE_COLUMNS)}) "  # noqa: S608
+                f"SELECT {', '.join(EVIDENCE_COLUMNS)} FROM tmp_evidence")
     cur.execute("DELETE FROM warehouse.unresolved_places u WHERE u.article_id = ANY(%s) AND NOT EXISTS "
                 "(SELECT 1 FROM tmp_unresolved t WHERE t.name_norm = u.name_norm AND t.article_id = u.article_id)",
                 (ids,))
@@ -199,6 +203,8 @@ def load_article_events(batch: list[ArticleEvents], url: str | None = None) -> L
     for attempt in range(1, MAX_ATTEMPTS + 1):
         summary = LoadSummary(attempts=attempt)
         try:
+            with db.transaction(url) as cur:  # a new month gets its partitions first, in a short transaction
+                partitions.ensure(cur, partitions.EVENT_TABLES, {ev.event_date for a in batch for ev in a.events})
             with db.transaction(url) as cur:
                 _apply(cur, batch, summary)
             return summary

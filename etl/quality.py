@@ -45,7 +45,8 @@ CHECKS: dict[str, str] = {
     "every_event_has_evidence": f"""
         WITH w AS ({_WINDOW_EVENTS})
         SELECT count(*) = 0 FROM w
-        WHERE NOT EXISTS (SELECT 1 FROM warehouse.event_evidence v WHERE v.event_id = w.event_id)""",
+        WHERE NOT EXISTS (SELECT 1 FROM warehouse.event_evidence v
+                          WHERE v.event_id = w.event_id AND v.event_date = w.event_date)""",
 }
 
 

@@ -21,3 +21,4 @@ class ArticleItem:
     encoding: str | None
     feed_meta: dict[str, Any] = field(default_factory=dict)
     crawl_run_id: int | None = None
+    filed_at: datetime | None = None  # decides raw.articles.article_month (None: fetched_at)

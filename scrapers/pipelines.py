@@ -16,7 +16,7 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from etl import db
+from etl import db, partitions
 from scrapers.items import ArticleItem
 from scrapers.stats import NEW_KEY, UPDATED_KEY
 
@@ -25,16 +25,24 @@ LOGGER = logging.getLogger(__name__)
 GZIP_LEVEL = 6  # zlib default: ~4x smaller Arabic HTML at a fraction of level 9's CPU
 DEFAULT_BATCH_SIZE = 50
 
+# raw.articles is partitioned by month (sql/0010): an article's identity lives in raw.article_keys,
+# claimed first (one row per canonical URL, its month fixed at the first fetch), then the page row is
+# upserted into that month's partition.
+CLAIM = """
+INSERT INTO raw.article_keys (canonical_url, article_month) VALUES %s
+ON CONFLICT (canonical_url) DO UPDATE SET canonical_url = EXCLUDED.canonical_url
+RETURNING canonical_url, article_id, article_month
+"""
 UPSERT = """
-INSERT INTO raw.articles (outlet, canonical_url, url, fetched_at, first_fetched_at, http_status, headers,
-                          html_gz, encoding, content_hash, feed_meta, crawl_run_id)
+INSERT INTO raw.articles (article_id, article_month, outlet, canonical_url, url, fetched_at, first_fetched_at,
+                          http_status, headers, html_gz, encoding, content_hash, feed_meta, crawl_run_id)
 VALUES %s
-ON CONFLICT (canonical_url) DO UPDATE SET
+ON CONFLICT (article_id, article_month) DO UPDATE SET
     url = EXCLUDED.url, fetched_at = EXCLUDED.fetched_at, fetch_count = raw.articles.fetch_count + 1,
     http_status = EXCLUDED.http_status, headers = EXCLUDED.headers, html_gz = EXCLUDED.html_gz,
     encoding = EXCLUDED.encoding, content_hash = EXCLUDED.content_hash,
     feed_meta = raw.articles.feed_meta || EXCLUDED.feed_meta, crawl_run_id = EXCLUDED.crawl_run_id
-RETURNING (xmax = 0) AS inserted
+RETURNING (fetch_count = 1) AS inserted  -- (partitioned tables cannot return xmax)
 """
 
 
@@ -54,12 +62,13 @@ class ArticleValidationPipeline:
 
 
 def row(item: ArticleItem) -> tuple[Any, ...]:
-    """The raw.articles values for an item: gzip of the exact bytes, sha256 of the same bytes."""
+    """The raw.articles values for an item: gzip of the exact bytes, sha256 of the same bytes; its month."""
     return (item.outlet, item.canonical_url, item.url, item.fetched_at, item.fetched_at, item.http_status,
             json.dumps(item.headers, ensure_ascii=False),
             psycopg2.Binary(gzip.compress(item.body, compresslevel=GZIP_LEVEL, mtime=0)),
             item.encoding, hashlib.sha256(item.body).hexdigest(),
-            json.dumps(item.feed_meta, ensure_ascii=False, default=str), item.crawl_run_id)
+            json.dumps(item.feed_meta, ensure_ascii=False, default=str), item.crawl_run_id,
+            partitions.month_of(item.filed_at or item.fetched_at))
 
 
 class PostgresArticlePipeline:
@@ -105,6 +114,15 @@ class PostgresArticlePipeline:
 
 
 def db_execute_values(cur: psycopg2.extensions.cursor, rows: list[tuple]) -> list[tuple]:
+    """Store rows of :func:`row` (plus their month, last) in two statements; one (inserted,) per row.
+
+    The month's partition is made sure of first, in the caller's transaction (a new month's first
+    batch briefly locks raw.articles; every other batch costs one catalog lookup).
+    """
     import psycopg2.extras
 
-    return psycopg2.extras.execute_values(cur, UPSERT, rows, page_size=len(rows), fetch=True)
+    partitions.ensure(cur, partitions.ARTICLES, {r[-1] for r in rows})
+    claimed = {url: (aid, month) for url, aid, month in psycopg2.extras.execute_values(
+        cur, CLAIM, [(r[1], r[-1]) for r in rows], page_size=len(rows), fetch=True)}
+    values = [(*claimed[r[1]], *r[:-1]) for r in rows]
+    return psycopg2.extras.execute_values(cur, UPSERT, values, page_size=len(rows), fetch=True)

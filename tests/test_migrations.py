@@ -73,6 +73,7 @@ def test_invalid_event_type_pair_is_rejected(fresh_db_url):
 
     query(fresh_db_url, "INSERT INTO raw.articles (outlet, canonical_url, url, fetched_at, http_status,"
           " html_gz, content_hash) VALUES ('t', 'u', 'u', now(), 200, '\\x00', 'h')")
+    query(fresh_db_url, "SELECT hadath_meta.ensure_month_partition('warehouse.events', '2022-01-20')")
     with pytest.raises(psycopg2.errors.ForeignKeyViolation):
         query(fresh_db_url, """INSERT INTO warehouse.events (event_id, article_id, event_date, time_precision,
               disorder_type, event_type, sub_event_type, actor1, inter1, interaction, geo_precision, source,

@@ -72,6 +72,7 @@ class BaseOutletSpider(scrapy.Spider):
         self.scheduled: set[str] = set()  # canonical URLs requested this run
         self.stored: set[str] = set()  # canonical URLs yielded this run
         self.entry_meta: dict[str, dict[str, Any]] = {}
+        self.entry_dates: dict[str, datetime] = {}  # discovery dates inside the window (raw.articles month)
         self.counted: set[tuple[str, str]] = set()
         self.crawl_run_id: int | None = None
 
@@ -252,6 +253,8 @@ class BaseOutletSpider(scrapy.Spider):
     def _merge_meta(self, canonical: str, entry: Entry) -> None:
         """Feed metadata wins over sitemap/listing metadata, whichever arrived first."""
         current = self.entry_meta.setdefault(canonical, {})
+        if entry.published is not None and entry.date_kind != "lastmod" and self.window.contains(entry.published):
+            self.entry_dates.setdefault(canonical, entry.published)
         if entry.source == "feed":
             current.update(entry.meta)
         else:
@@ -311,10 +314,13 @@ class BaseOutletSpider(scrapy.Spider):
 
     def article_item(self, response: TextResponse, key: str) -> ArticleItem:
         meta = dict(self.entry_meta.get(key) or self.entry_meta.get(response.meta["canonical"], {}))
+        # The month it is filed under: discovery date, else the window's start, else the fetch time.
+        filed_at = self.entry_dates.get(key) or self.entry_dates.get(response.meta["canonical"]) or self.window.since
         return ArticleItem(
             outlet=self.outlet.slug, canonical_url=key, url=response.url, fetched_at=datetime.now(UTC),
             http_status=response.status, headers=pages.headers_dict(response), body=response.body,
-            encoding=pages.declared_charset(response), feed_meta=meta, crawl_run_id=self.crawl_run_id)
+            encoding=pages.declared_charset(response), feed_meta=meta, crawl_run_id=self.crawl_run_id,
+            filed_at=filed_at)
 
     # ------------------------------------------------------------------ errors
     def on_error(self, failure: Failure) -> None:
