@@ -2,9 +2,9 @@
 
 One transaction per batch (pgstac / pg-bulk-ingest style):
   1. COPY the batch into temporary tables (ON COMMIT DROP);
-  2. delete the batch articles' events that the new extraction no longer produces;
+  2. delete the batch articles' evidence, and their events that the new extraction no longer produces;
   3. INSERT ... SELECT ... ON CONFLICT DO UPDATE (only rows whose values changed are touched);
-  4. replace evidence of the batch's articles, upsert unresolved toponyms
+  4. insert the batch's evidence, upsert unresolved toponyms
      (warehouse.event_sources is a view over events and raw articles).
 Events and evidence are partitioned by month of event_date: a batch first makes sure its months
 exist (etl.partitions), in a short transaction of its own.
@@ -164,6 +164,8 @@ def _apply(cur, batch: list[ArticleEvents], summary: LoadSummary) -> None:
     _copy(cur, "tmp_events", EVENT_COLUMNS, events)
     _copy(cur, "tmp_evidence", EVIDENCE_COLUMNS, evidence)
     _copy(cur, "tmp_unresolved", UNRESOLVED_COLUMNS, unresolved)
+    # evidence first: an event cannot be deleted while evidence names it (sql/0010)
+    cur.execute("DELETE FROM warehouse.event_evidence WHERE article_id = ANY(%s)", (ids,))
     cur.execute("""DELETE FROM warehouse.events e WHERE e.article_id = ANY(%s)
                    AND NOT EXISTS (SELECT 1 FROM tmp_events t WHERE t.event_id = e.event_id)""", (ids,))
     summary.removed += cur.rowcount
@@ -171,7 +173,6 @@ def _apply(cur, batch: list[ArticleEvents], summary: LoadSummary) -> None:
     flags = [r[0] for r in cur.fetchall()]
     summary.inserted += sum(flags)
     summary.updated += len(flags) - sum(flags)
-    cur.execute("DELETE FROM warehouse.event_evidence WHERE article_id = ANY(%s)", (ids,))
     cur.execute(f"INSERT INTO warehouse.event_evidence ({', '.join(EVIDENCE_COLUMNS)}) "  # noqa: S608
                 f"SELECT {', '.join(EVIDENCE_COLUMNS)} FROM tmp_evidence")
     cur.execute("DELETE FROM warehouse.unresolved_places u WHERE u.article_id = ANY(%s) AND NOT EXISTS "

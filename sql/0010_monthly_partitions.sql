@@ -163,10 +163,53 @@ CREATE TABLE warehouse.events (
 CREATE TABLE warehouse.event_evidence (
     LIKE legacy.event_evidence INCLUDING DEFAULTS INCLUDING CONSTRAINTS,
     event_date  date NOT NULL,
-    PRIMARY KEY (event_id, event_date, article_id, sentence_index),
-    FOREIGN KEY (event_id, event_date) REFERENCES warehouse.events (event_id, event_date) ON DELETE CASCADE,
-    FOREIGN KEY (article_id) REFERENCES raw.article_keys (article_id)
+    PRIMARY KEY (event_id, event_date, article_id, sentence_index)
 ) PARTITION BY RANGE (event_date);
+
+-- Evidence -> event integrity, checked once per statement instead of once per row. A row-level foreign
+-- key into a partitioned table halved load throughput (BENCHMARKS.md, "Load"); these triggers give the
+-- guarantee of FOREIGN KEY (event_id, event_date, article_id) REFERENCES warehouse.events ON DELETE
+-- RESTRICT: no evidence without its event, from the event's own article (so the article exists: the
+-- event's foreign key says so), with the referenced events locked FOR KEY SHARE as the built-in check
+-- does, so a concurrent delete cannot slip between; and no event deleted while evidence points at it.
+CREATE FUNCTION warehouse.evidence_has_event() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    wanted bigint;
+    found bigint;
+BEGIN
+    SELECT count(*) INTO wanted FROM (SELECT DISTINCT event_id, event_date, article_id FROM new_rows) k;
+    SELECT count(*) INTO found FROM (
+        SELECT 1 FROM warehouse.events e
+        JOIN (SELECT DISTINCT event_id, event_date, article_id FROM new_rows) k
+          USING (event_id, event_date, article_id)
+        FOR KEY SHARE OF e) l;
+    IF found < wanted THEN
+        RAISE EXCEPTION 'warehouse.event_evidence: % evidence key(s) name no event of that article',
+            wanted - found USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER event_evidence_has_event_on_insert AFTER INSERT ON warehouse.event_evidence
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION warehouse.evidence_has_event();
+CREATE TRIGGER event_evidence_has_event_on_update AFTER UPDATE ON warehouse.event_evidence
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION warehouse.evidence_has_event();
+
+CREATE FUNCTION warehouse.event_keeps_evidence() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (
+        SELECT 1 FROM old_rows o
+        JOIN warehouse.event_evidence v ON v.event_id = o.event_id AND v.event_date = o.event_date
+        WHERE NOT EXISTS (SELECT 1 FROM warehouse.events e
+                          WHERE e.event_id = o.event_id AND e.event_date = o.event_date)) THEN
+        RAISE EXCEPTION 'warehouse.events: an event still has evidence (remove its evidence first)'
+            USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER events_keep_evidence_on_delete AFTER DELETE ON warehouse.events
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION warehouse.event_keeps_evidence();
+CREATE TRIGGER events_keep_evidence_on_update AFTER UPDATE ON warehouse.events
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION warehouse.event_keeps_evidence();
 
 SELECT hadath_meta.ensure_month_partition(t, min(m))
 FROM (VALUES ('warehouse.canonical_events'::regclass), ('warehouse.events'), ('warehouse.event_evidence')) AS p(t),

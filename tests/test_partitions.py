@@ -205,3 +205,26 @@ def test_a_v1_database_is_upgraded_with_every_row_and_reference(v1_db, tmp_path:
         query(v1_db, """INSERT INTO staging.quarantine (article_id, stage, error, raw_content_hash)
                         VALUES (99, 'clean', 'x', 'h')""")
     assert _article(v1_db, "https://a/3") == 3
+
+
+def test_evidence_integrity_is_kept_per_statement(fresh_db_url):
+    aid = _article(fresh_db_url, "https://npasyria.com/1/")
+    other = _article(fresh_db_url, "https://npasyria.com/2/")
+    load_article_events([ArticleEvents(aid, "https://npasyria.com/1/", "npa", "https://npasyria.com/1/",
+                                       [_event(date(2022, 1, 20))])])
+    (event_id,) = query(fresh_db_url, "SELECT event_id FROM warehouse.events")[0]
+    insert = """INSERT INTO warehouse.event_evidence (event_id, event_date, article_id, sentence_index, sentence,
+                url, outlet, extractor_version, confidence) VALUES (%s, %s, %s, 5, 's', 'u', 'npa', '1', 0.5)"""
+    for bad in [("SYR-nope", date(2022, 1, 20), aid),  # no such event
+                (event_id, date(2022, 1, 21), aid),    # right id, wrong date
+                (event_id, date(2022, 1, 20), other)]:  # another article's evidence for this event
+        with pytest.raises(psycopg2.errors.ForeignKeyViolation):
+            query(fresh_db_url, insert, bad)
+    with pytest.raises(psycopg2.errors.ForeignKeyViolation, match="still has evidence"):
+        query(fresh_db_url, "DELETE FROM warehouse.events")
+    with pytest.raises(psycopg2.errors.ForeignKeyViolation):
+        query(fresh_db_url, "UPDATE warehouse.event_evidence SET article_id = %s", (other,))
+    assert query(fresh_db_url, "SELECT count(*) FROM warehouse.event_evidence") == [(1,)]
+    # the loader's own order (evidence first) removes an event cleanly when re-extraction drops it
+    load_article_events([ArticleEvents(aid, "https://npasyria.com/1/", "npa", "https://npasyria.com/1/", [])])
+    assert query(fresh_db_url, "SELECT count(*) FROM warehouse.events") == [(0,)]
