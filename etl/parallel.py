@@ -6,6 +6,7 @@ worker, and each chunk returns (done, failed); results come back in the rows' or
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -14,11 +15,19 @@ from typing import Any
 
 from etl import settings
 
+LOGGER = logging.getLogger(__name__)
+
 
 @contextmanager
 def worker_pool(workers: int | None = None) -> Iterator[Executor | None]:
     """A process pool of `workers` (default settings.workers()); None when one process is enough."""
     workers = workers or settings.workers()
+    if workers > 1 and multiprocessing.current_process().daemon:
+        # A Celery prefork worker runs tasks in daemonic processes, which may not start children:
+        # work in-process there (the executor's workers are the parallelism).
+        LOGGER.info("inside a daemonic process (e.g. a Celery worker): processing in-process, not %d workers",
+                    workers)
+        workers = 1
     if workers <= 1:
         yield None
         return
