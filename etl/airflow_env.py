@@ -82,5 +82,13 @@ def ensure_migrated(env: dict[str, str]) -> None:
     stamp.touch()
 
 
+def worker_hostname() -> str:
+    """Airflow's `[core] hostname_callable` for several workers on one host (tools/celery_local.py):
+    HADATH_WORKER_NAME when set, else the host name, so the UI shows which worker ran a task."""
+    import socket
+
+    return os.environ.get("HADATH_WORKER_NAME") or socket.getfqdn()
+
+
 def airflow_bin() -> str:
     return str(Path(sys.executable).parent / "airflow")
