@@ -59,8 +59,13 @@ The crawl dominates and is bound by politeness, not by hardware: outlets are cra
 (one mapped task each), so more workers do not shorten one outlet's crawl. Processing scales out
 with Airflow's Celery or Kubernetes executor by running nights as parallel DAG runs (raise
 `max_active_runs` for the backfill), against a managed PostgreSQL sized for ~{(raw_gb + staging_gb + events_gb) * 1.5:,.0f} GB
-with room for indexes; `raw.articles` dominates storage, so keep it on cheaper storage or prune
-`html_gz` of cleaned pages older than N years if re-processing from raw is not needed.
+with room for indexes. `raw.articles` dominates storage; it is partitioned by month (`sql/0010`), ~{raw_gb / (YEARS * 12):.1f} GB
+per month at this rate, so old months can move to a cheaper tablespace (`ALTER TABLE raw.articles_p2016_03
+SET TABLESPACE ...`) or be detached and archived (`DETACH PARTITION`, `pg_dump -t`) without touching the
+live months. The event tables are partitioned by month of `event_date` too, so a query over a period reads
+only its months however long the archive grows. The same DAGs ran on the CeleryExecutor with two workers
+and Redis (`tools/celery_local.py`, the docker-compose `celery` profile without Docker); mapped crawl
+tasks and the processing chain were spread over both workers.
 """)
 
 
