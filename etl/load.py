@@ -4,7 +4,7 @@ One transaction per batch (pgstac / pg-bulk-ingest style):
   1. COPY the batch into temporary tables (ON COMMIT DROP);
   2. delete the batch articles' evidence, and their events that the new extraction no longer produces;
   3. INSERT ... SELECT ... ON CONFLICT DO UPDATE (only rows whose values changed are touched);
-  4. insert the batch's evidence, upsert unresolved toponyms
+  4. COPY the batch's evidence straight into its table, upsert unresolved toponyms
      (warehouse.event_sources is a view over events and raw articles).
 Events and evidence are partitioned by month of event_date: a batch first makes sure its months
 exist (etl.partitions), in a short transaction of its own.
@@ -131,7 +131,6 @@ def _rows(batch: list[ArticleEvents]) -> tuple[list, list, list]:
 
 TEMP_TABLES = """
 CREATE TEMP TABLE tmp_events (LIKE warehouse.events INCLUDING DEFAULTS) ON COMMIT DROP;
-CREATE TEMP TABLE tmp_evidence (LIKE warehouse.event_evidence) ON COMMIT DROP;
 CREATE TEMP TABLE tmp_unresolved (LIKE warehouse.unresolved_places INCLUDING DEFAULTS) ON COMMIT DROP;
 CREATE TEMP TABLE tmp_extractions (LIKE staging.extractions INCLUDING DEFAULTS) ON COMMIT DROP;
 """
@@ -162,7 +161,6 @@ def _apply(cur, batch: list[ArticleEvents], summary: LoadSummary) -> None:
     events, evidence, unresolved = _rows(batch)
     cur.execute(TEMP_TABLES)
     _copy(cur, "tmp_events", EVENT_COLUMNS, events)
-    _copy(cur, "tmp_evidence", EVIDENCE_COLUMNS, evidence)
     _copy(cur, "tmp_unresolved", UNRESOLVED_COLUMNS, unresolved)
     # evidence first: an event cannot be deleted while evidence names it (sql/0010)
     cur.execute("DELETE FROM warehouse.event_evidence WHERE article_id = ANY(%s)", (ids,))
@@ -173,8 +171,7 @@ def _apply(cur, batch: list[ArticleEvents], summary: LoadSummary) -> None:
     flags = [r[0] for r in cur.fetchall()]
     summary.inserted += sum(flags)
     summary.updated += len(flags) - sum(flags)
-    cur.execute(f"INSERT INTO warehouse.event_evidence ({', '.join(EVIDENCE_COLUMNS)}) "  # noqa: S608
-                f"SELECT {', '.join(EVIDENCE_COLUMNS)} FROM tmp_evidence")
+    _copy(cur, "warehouse.event_evidence", EVIDENCE_COLUMNS, evidence)  # straight in: replaced, not upserted
     cur.execute("DELETE FROM warehouse.unresolved_places u WHERE u.article_id = ANY(%s) AND NOT EXISTS "
                 "(SELECT 1 FROM tmp_unresolved t WHERE t.name_norm = u.name_norm AND t.article_id = u.article_id)",
                 (ids,))
@@ -204,10 +201,14 @@ def load_article_events(batch: list[ArticleEvents], url: str | None = None) -> L
     for attempt in range(1, MAX_ATTEMPTS + 1):
         summary = LoadSummary(attempts=attempt)
         try:
-            with db.transaction(url) as cur:  # a new month gets its partitions first, in a short transaction
-                partitions.ensure(cur, partitions.EVENT_TABLES, {ev.event_date for a in batch for ev in a.events})
-            with db.transaction(url) as cur:
-                _apply(cur, batch, summary)
+            conn = db.connect(url)
+            try:
+                with conn, conn.cursor() as cur:  # a new month gets its partitions first, in a short transaction
+                    partitions.ensure(cur, partitions.EVENT_TABLES, {ev.event_date for a in batch for ev in a.events})
+                with conn, conn.cursor() as cur:
+                    _apply(cur, batch, summary)
+            finally:
+                conn.close()
             return summary
         except RETRYABLE as err:
             if attempt == MAX_ATTEMPTS:
