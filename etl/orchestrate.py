@@ -21,7 +21,7 @@ from etl import db, settings
 
 LOGGER = logging.getLogger(__name__)
 
-TIMEZONE = "Asia/Damascus"
+TIMEZONE = settings.TIMEZONE
 CONN_ID = "hadath_db"
 CRAWL_TIMEOUT_S = 45 * 60  # one outlet's crawl; the task's execution_timeout is a little longer
 EVENT_LOOKBACK_DAYS = 31  # an event reported tonight may have happened up to a month earlier

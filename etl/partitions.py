@@ -2,7 +2,7 @@
 
 raw.articles is partitioned by ``article_month``; warehouse.events, warehouse.event_evidence and
 warehouse.canonical_events by ``event_date``. Writers call :func:`ensure` with the dates they are about
-to write, in a short transaction of its own (creating a partition briefly locks the parent table), and
+to write, best in a short transaction of its own (creating a partition briefly locks the parent table), and
 the database function does the rest: idempotent, safe under concurrent workers, allowed for
 ``hadath_writer``. When every month exists it costs one query.
 """
@@ -12,13 +12,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
+
+from etl.settings import LOCAL_ZONE
 
 LOGGER = logging.getLogger(__name__)
 
 ARTICLES = ("raw.articles",)
 EVENT_TABLES = ("warehouse.canonical_events", "warehouse.events", "warehouse.event_evidence")
-LOCAL_ZONE = ZoneInfo("Asia/Damascus")
+
 
 def month_of(value: date | datetime) -> date:
     """First day of the month holding this date (aware datetimes are read in Damascus time)."""
@@ -30,7 +31,7 @@ def month_of(value: date | datetime) -> date:
 def ensure(cur, tables: Iterable[str], dates: Iterable[date | datetime]) -> list[str]:
     """Create any missing monthly partition of these tables for these dates; returns the new ones.
 
-    One round trip when nothing is missing. Run it in its own transaction, before the one that writes.
+    One round trip when nothing is missing. Best run in its own transaction, before the one that writes.
     """
     months = sorted({month_of(d) for d in dates})
     if not months:

@@ -8,6 +8,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from zoneinfo import ZoneInfo
+
+# The project's day: windows, naive dates and partition months are read in Syria's zone
+# (UTC+2 in winter up to 2022, UTC+3 since).
+TIMEZONE = "Asia/Damascus"
+LOCAL_ZONE = ZoneInfo(TIMEZONE)
 
 # Environment variables read by Hadath (documented in README "Configuration").
 ENV_DATABASE_URL = "DATABASE_URL"  # libpq URI of the warehouse; unset -> embedded PostgreSQL

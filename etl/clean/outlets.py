@@ -19,7 +19,7 @@ from etl import settings
 
 LOGGER = logging.getLogger(__name__)
 
-DEFAULT_TIMEZONE = "Asia/Damascus"  # Syria's zone (UTC+2 in winter up to 2022, UTC+3 since)
+DEFAULT_TIMEZONE = settings.TIMEZONE
 
 
 def config_path() -> Path:

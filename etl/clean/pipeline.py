@@ -34,7 +34,6 @@ import time as clock
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import psycopg2.extras
 
@@ -43,12 +42,12 @@ from etl.clean import CLEANER_VERSION, dedup
 from etl.clean.decode import gunzip
 from etl.clean.page import CleanedPage, RawPage, clean_page
 from etl.errors import BadInput
+from etl.settings import LOCAL_ZONE  # zone of date / naive window bounds (the project's day)
 
 LOGGER = logging.getLogger(__name__)
 
 BATCH_SIZE = 200  # articles per transaction: ~2 s of work, small enough to retry cheaply
 PROGRESS_EVERY = 500  # log a progress line every this many articles
-LOCAL_ZONE = ZoneInfo("Asia/Damascus")  # zone of date / naive window bounds (the project's day)
 ADVISORY_LOCK = 0x436C_6E21  # "Cln!": one cleaning batch at a time (clusters span batches)
 STAGE = "clean"
 MAX_ERROR_CHARS = 300  # quarantine errors are one line, truncated

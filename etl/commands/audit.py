@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from etl.audit import audit, format_report
 from etl.errors import BadInput
+from etl.settings import LOCAL_ZONE
 
 SUMMARY = "Account for every article fetched in a window: processed, skipped (and why), or not yet processed."
 
@@ -21,9 +21,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.until < args.since:
         raise BadInput("--until is before --since")
-    zone = ZoneInfo("Asia/Damascus")
-    since = datetime.combine(args.since, time(0), zone)
-    until = datetime.combine(args.until + timedelta(days=1), time(0), zone)
+    since = datetime.combine(args.since, time(0), LOCAL_ZONE)
+    until = datetime.combine(args.until + timedelta(days=1), time(0), LOCAL_ZONE)
     report = audit(since, until)
     print(format_report(report))
     return 1 if args.strict and (report.problems or not report.reconciles) else 0

@@ -19,7 +19,6 @@ import sys
 import time
 from concurrent.futures import Executor
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import psycopg2.extras
 
@@ -27,11 +26,11 @@ from etl import db, parallel
 from etl.events.base import get_extractor
 from etl.events.model import Article
 from etl.load import ArticleEvents, load_article_events
+from etl.settings import LOCAL_ZONE
 
 LOGGER = logging.getLogger(__name__)
 
 BATCH_SIZE = 200  # articles per load transaction
-LOCAL_ZONE = ZoneInfo("Asia/Damascus")
 STAGE = "extract"
 
 SELECT_SQL = """

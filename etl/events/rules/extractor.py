@@ -12,7 +12,6 @@ import logging
 import re
 from collections import Counter
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from etl.arabic import split_sentences_with_spans
 from etl.events.base import ExtractionResult
@@ -23,12 +22,12 @@ from etl.events.rules.assemble import Draft, State, sentence_drafts
 from etl.events.rules.merge import merge
 from etl.events.rules.sentences import analyse
 from etl.places import find_places
+from etl.settings import LOCAL_ZONE
 
 LOGGER = logging.getLogger(__name__)
 
 NAME = "rules"
 VERSION = "0.1.0"
-SYRIA_TZ = ZoneInfo("Asia/Damascus")  # naive publication times are Damascus local time
 CONTEXT_SENTENCES = 2  # sentences (after the title) read for the article's main governorate
 BASE_CONFIDENCE = 0.35
 CONFIDENCE_WEIGHTS = {"resolved": 0.2, "explicit_date": 0.15, "agent": 0.15, "target": 0.05, "precise": 0.1}
@@ -88,7 +87,7 @@ class RulesExtractor:
             return ExtractionResult(skipped_reason="empty")
         published = article.published or datetime.now(UTC)
         if published.tzinfo is None:
-            published = published.replace(tzinfo=SYRIA_TZ)
+            published = published.replace(tzinfo=LOCAL_ZONE)  # naive: Damascus local time
         sents = [(pi, s) for pi, para in enumerate(paragraphs(article.text))
                  for _a, _b, s in split_sentences_with_spans(para)]
         context = _context_admin1(article.title, [s for _p, s in sents])
