@@ -34,16 +34,18 @@ def _admin(sql: str) -> None:
 
 
 @contextmanager
-def throwaway_db(prefix: str = "hadath_bench") -> Iterator[str]:
-    """A migrated database that is dropped afterwards."""
+def throwaway_db(prefix: str = "hadath_bench", *, admin: str | None = None, migrated: bool = True) -> Iterator[str]:
+    """A database (migrated unless told otherwise) on `admin`'s server (default admin_url()), dropped afterwards."""
+    admin = admin or admin_url()
     name = f"{prefix}_{uuid.uuid4().hex[:8]}"
-    _admin(f'CREATE DATABASE "{name}"')
-    url = with_dbname(admin_url(), name)
+    server_execute(admin, f'CREATE DATABASE "{name}"')
+    url = with_dbname(admin, name)
     try:
-        migrate.upgrade(url)
+        if migrated:
+            migrate.upgrade(url)
         yield url
     finally:
-        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        server_execute(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def timed(fn: Callable[[], object]) -> float:

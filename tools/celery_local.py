@@ -23,19 +23,16 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
 from contextlib import ExitStack, contextmanager
 from datetime import date
 from pathlib import Path
 
-import psycopg2
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from etl import airflow_env, migrate, snapshot  # noqa: E402
-from etl.db import server_execute, with_dbname  # noqa: E402
+from bench.common import throwaway_db  # noqa: E402
+from etl import airflow_env, db, snapshot  # noqa: E402
 
 DAG_ID = "hadath_nightly"
 
@@ -53,16 +50,6 @@ def _redis_ok(url: str) -> bool:
         return bool(redis.Redis.from_url(url, socket_connect_timeout=2).ping())
     except redis.RedisError:
         return False
-
-
-@contextmanager
-def _throwaway(admin: str, prefix: str):
-    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
-    server_execute(admin, f'CREATE DATABASE "{name}"')
-    try:
-        yield with_dbname(admin, name)
-    finally:
-        server_execute(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _sqlalchemy(url: str, driver: str) -> str:
@@ -91,13 +78,9 @@ def _airflow(env: dict, *args: str, timeout: int = 120) -> subprocess.CompletedP
 
 
 def _query(url: str, sql: str, params: tuple = ()) -> list[tuple]:
-    conn = psycopg2.connect(url)
-    try:
-        with conn, conn.cursor() as cur:
-            cur.execute(sql, params)
-            return cur.fetchall()
-    finally:
-        conn.close()
+    with db.transaction(url) as cur:
+        cur.execute(sql, params)
+        return cur.fetchall()
 
 
 def run(workers: int, day: date, redis_url: str, admin: str, timeout_s: int) -> int:
@@ -106,9 +89,8 @@ def run(workers: int, day: date, redis_url: str, admin: str, timeout_s: int) -> 
         return 2
     with ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="hadath-celery-")))
-        af_db = stack.enter_context(_throwaway(admin, "hadath_airflow"))
-        data_db = stack.enter_context(_throwaway(admin, "hadath_celery"))
-        migrate.upgrade(data_db)
+        af_db = stack.enter_context(throwaway_db("hadath_airflow", admin=admin, migrated=False))
+        data_db = stack.enter_context(throwaway_db("hadath_celery", admin=admin))
         server = stack.enter_context(snapshot.start_server())
         port = _free_port()
         env = airflow_env.environment(data_db)
