@@ -248,7 +248,10 @@ class BaseOutletSpider(scrapy.Spider):
         self.scheduled.add(canonical)
         return scrapy.Request(fetch_url, callback=self.parse_article, errback=self.on_error,
                               priority=ARTICLE_PRIORITY,
-                              meta={"source": "article", "canonical": canonical, "dated": entry.published is not None})
+                              # "dated": a publication date vouched for it; a sitemap lastmod does not (the page's
+                              # own date is checked then, whichever source listed the URL first)
+                              meta={"source": "article", "canonical": canonical,
+                                    "dated": entry.published is not None and entry.date_kind != "lastmod"})
 
     def _merge_meta(self, canonical: str, entry: Entry) -> None:
         """Feed metadata wins over sitemap/listing metadata, whichever arrived first."""
