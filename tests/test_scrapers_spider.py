@@ -204,6 +204,20 @@ def test_undated_entry_checked_against_the_page_date():
     assert stat(spider, "hadath/skipped/out_of_window") == 1
 
 
+def test_only_a_publication_date_vouches_for_the_page():
+    # A sitemap lastmod says "changed since", not "published in": the page's own date must still be checked
+    # (otherwise whether a next-day article is stored depended on which source listed it first).
+    from datetime import datetime
+
+    from scrapers.discovery import Entry
+
+    spider = make_spider(since="2022-01-21", until="2022-01-21")
+    when = datetime.fromisoformat("2022-01-21T12:00:00+02:00")
+    published = spider.consider(Entry(f"{REAL}/news/1001/a/", "feed", when, "published"), f"{REAL}/feed")
+    lastmod = spider.consider(Entry(f"{REAL}/news/1002/b/", "sitemap", when, "lastmod"), f"{REAL}/sitemap.xml")
+    assert published.meta["dated"] is True and lastmod.meta["dated"] is False
+
+
 @pytest.mark.parametrize("exc, meta, key", [
     ("http404", {"source": "article"}, "hadath/errors/http_404"),
     ("http404", {"source": "listing", "page": 2}, "hadath/skipped/listing_end"),
