@@ -1,4 +1,4 @@
-"""Unit tests for etl.arabic: normaliser options, tokens, clitics, sentence splitting."""
+"""Unit tests for etl.arabic.text: normaliser options, tokens, clitics, sentence splitting."""
 
 import pytest
 

@@ -1,11 +1,11 @@
-"""Unit tests for etl.arabic_dates: visible dates, relative event dates, URL dates."""
+"""Unit tests for etl.arabic.dates: visible dates, relative event dates, URL dates."""
 
 from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from etl.arabic_dates import (
+from etl.arabic.dates import (
     DateResolution,
     date_from_url,
     find_dates,

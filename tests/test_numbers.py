@@ -1,8 +1,8 @@
-"""Unit tests for etl.numbers: digits, number words, duals, singulars, ACLED vague rules."""
+"""Unit tests for etl.arabic.numbers: digits, number words, duals, singulars, ACLED vague rules."""
 
 import pytest
 
-from etl.numbers import Count, find_counts, parse_count
+from etl.arabic.numbers import Count, find_counts, parse_count
 
 
 def _c(value: int, exact: bool, kind: str) -> Count:

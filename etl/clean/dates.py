@@ -6,9 +6,9 @@ Priority (``date_source`` in staging.articles):
                Atom published, news-sitemap publication_date, a listing item's <time>; never lastmod);
 2. ``jsonld``  schema.org ``datePublished`` of the page's article object;
 3. ``meta``    ``article:published_time`` and similar og / itemprop / Dublin Core metas;
-4. ``url``     a date in the URL path (``etl.arabic_dates.date_from_url``);
+4. ``url``     a date in the URL path (``etl.arabic.dates.date_from_url``);
 5. ``visible`` the outlet's CSS ``date`` selector, else an Arabic date printed near the <h1>
-               (both month systems, Arabic-Indic digits: ``etl.arabic_dates.parse_arabic_date``)
+               (both month systems, Arabic-Indic digits: ``etl.arabic.dates.parse_arabic_date``)
                in a SHORT text node (a date line, not article prose with event dates);
 6. ``none``    published_at NULL, date_missing true.
 
@@ -36,7 +36,7 @@ from zoneinfo import ZoneInfo
 
 from lxml.html import HtmlElement
 
-from etl import arabic_dates
+from etl.arabic import dates as arabic_dates
 from etl.arabic import to_ascii_digits
 from etl.clean import html
 from etl.clean.extract import selector_value

@@ -2,7 +2,7 @@
 
 A killed cue (مقتل، قتل، استشهاد، مصرع...) takes the nearest count after it (before the next
 casualty cue), else the nearest count just before it ("امرأة قتلت", "5 قتلى"). Counts come from
-``etl.numbers`` (ACLED vague rules: عشرات = 10, عدد من = 3, ranges -> lowest). Not counted:
+``etl.arabic.numbers`` (ACLED vague rules: عشرات = 10, عدد من = 3, ranges -> lowest). Not counted:
 
 - injured (إصابة، جرحى) and neutralised (تحييد) figures;
 - "مقتل وإصابة 7" (killed and injured together: unknown split, ACLED codes 0);
@@ -19,8 +19,8 @@ import logging
 import re
 from dataclasses import dataclass
 
+from etl.arabic.numbers import find_counts
 from etl.events.rules.lexicon import Lexicon
-from etl.numbers import find_counts
 
 LOGGER = logging.getLogger(__name__)
 

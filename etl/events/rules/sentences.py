@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from etl.arabic import normalize, normalize_aligned
-from etl.arabic_dates import DateResolution, find_event_dates
+from etl.arabic.dates import DateResolution, find_event_dates
 from etl.events.rules import enumeration
 from etl.events.rules.actors import ActorFinder, Mention
 from etl.events.rules.fatalities import Casualty, find_casualties

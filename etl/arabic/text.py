@@ -41,7 +41,7 @@ import yaml
 
 LOGGER = logging.getLogger(__name__)
 
-DATA_FILE = Path(__file__).parent / "data" / "abbreviations.yaml"
+DATA_FILE = Path(__file__).resolve().parents[1] / "data" / "abbreviations.yaml"
 
 # --- character classes --------------------------------------------------------------------
 _DIACRITICS = (

@@ -29,11 +29,11 @@ from typing import Any
 
 import yaml
 
-from etl.arabic import normalize, normalize_aligned, original_span
+from etl.arabic.text import normalize, normalize_aligned, original_span
 
 LOGGER = logging.getLogger(__name__)
 
-DATA_FILE = Path(__file__).parent / "data" / "arabic_time.yaml"
+DATA_FILE = Path(__file__).resolve().parents[1] / "data" / "arabic_time.yaml"
 MIN_YEAR, MAX_YEAR = 1900, 2100  # plausible years for a visible date
 COPYRIGHT_WINDOW = 40  # characters before a date searched for a copyright marker
 MID_WEEK_OFFSET = 3  # week start + 3 days = the middle of a 7-day week (ACLED precision 2)

@@ -25,11 +25,11 @@ from typing import Any, Literal
 
 import yaml
 
-from etl.arabic import normalize, normalize_aligned, original_span
+from etl.arabic.text import normalize, normalize_aligned, original_span
 
 LOGGER = logging.getLogger(__name__)
 
-DATA_FILE = Path(__file__).parent / "data" / "number_words.yaml"
+DATA_FILE = Path(__file__).resolve().parents[1] / "data" / "number_words.yaml"
 
 Kind = Literal["number", "word", "vague", "dual", "singular"]
 
