@@ -333,3 +333,51 @@ def test_glued_conjunction_and_words_containing_keywords() -> None:
     assert _resolve("والجمعة") == (date(2022, 1, 21), 1)
     assert resolve_event_date("الأمسية الثقافية واليومية", PUB) is None
     assert find_dates("و٢٢ يناير ٢٠٢٢")[0][2] == date(2022, 1, 22)
+
+
+# --- forms met in real copy (weekday conflicts, ordinal days, adjacent expressions) -----------
+# PUB is Friday 2022-01-21.
+
+
+def _dates(text: str, published: datetime = PUB) -> list[tuple[date, str]]:
+    return [(d.date, d.expression.strip()) for d in find_event_dates(text, published)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("الخامس من كانون الثاني", date(2022, 1, 5)),
+    ("في الحادي والعشرين من كانون الثاني 2022", date(2022, 1, 21)),
+    ("الثاني عشر من الشهر الجاري", date(2022, 1, 12)),
+    ("الثالث من الشهر الماضي", date(2021, 12, 3)),
+    ("الحادي والثلاثين من كانون الأول", date(2021, 12, 31)),  # no year, later than PUB: last year
+])
+def test_ordinal_days(text: str, expected: date) -> None:
+    assert _dates(text)[0][0] == expected
+
+
+def test_weekday_wins_over_a_contradicting_day_of_month() -> None:
+    # 16 January 2022 was a Sunday: agreement keeps the date; "الأحد 18" contradicts it.
+    assert _dates("الأحد 16 كانون الثاني")[0][0] == date(2022, 1, 16)
+    assert _dates("يوم الأحد 18 من كانون الثاني")[0][0] == date(2022, 1, 16)
+    # An old dated year is not overruled by its weekday.
+    assert _dates("الأحد 6 شباط 2011")[0][0] == date(2011, 2, 6)
+
+
+def test_relative_day_and_weekday_are_one_expression_and_the_weekday_wins() -> None:
+    assert _dates("قصفت الطائرات أمس الخميس 19 كانون الثاني بلدة سرمين") == [
+        (date(2022, 1, 20), "أمس الخميس 19 كانون الثاني")]
+    # written on Thursday, published on Friday: "أمس الأربعاء" is Wednesday, not Thursday
+    assert _dates("قصفت الطائرات أمس الأربعاء بلدة سرمين") == [(date(2022, 1, 19), "أمس الأربعاء")]
+    assert _dates("فجر اليوم الجمعة") == [(JAN21, "فجر اليوم الجمعة")]
+
+
+def test_night_spanning_two_days_and_day_after_or_before() -> None:
+    assert _dates("ليل الأربعاء - الخميس") == [(date(2022, 1, 19), "ليل الأربعاء - الخميس")]
+    assert _dates("بعد منتصف ليل الأربعاء - الخميس")[0][0] == date(2022, 1, 20)
+    assert _dates("غداة يوم الأربعاء")[0][0] == date(2022, 1, 20)
+    assert _dates("عشية الخميس")[0][0] == date(2022, 1, 19)
+    assert _dates("غداة يوم الجمعة")[0][0] == JAN21  # never after publication
+
+
+def test_year_comes_from_the_publication() -> None:
+    assert _dates("الأحد 6 من شباط", datetime(2022, 2, 8, 12, tzinfo=UTC2))[0][0] == date(2022, 2, 6)
+    assert _dates("في 28 كانون الأول", PUB)[0][0] == date(2021, 12, 28)

@@ -15,6 +15,17 @@ removed) so reported ``start``/``end`` offsets point into the caller's original 
   ever after the publication day. time_precision follows ACLED: 1 day, 2 week (middle date),
   3 month (the 15th, but never after the publication day).
 - ``date_from_url(url)``: ``/2022/01/21/``, ``/20220121/``, ``?date=2022-01-21``.
+
+Real copy mixes forms, and these rules settle them:
+- ordinal days: "الخامس من شباط", "في الحادي والعشرين من الشهر الجاري";
+- a date without a year takes the publication's year (the year before if it would be later);
+- a weekday next to a day of the month that contradicts it ("الأحد 6 شباط" on a year where the
+  6th is a Thursday): the weekday wins, read as the last such day up to publication: weekdays are
+  what reporters get right, and they are consistent with the publication date by construction;
+- a relative day next to a weekday ("أمس الأربعاء", "فجر اليوم الخميس") is one expression; when
+  they disagree (copy written on Thursday, published after midnight) the weekday wins;
+- "ليل الأربعاء - الخميس" is one night: the first day, the second only "بعد منتصف" (after midnight);
+- "غداة" before a date expression: the day after; "عشية": the day before.
 """
 
 from __future__ import annotations
@@ -40,6 +51,9 @@ MID_WEEK_OFFSET = 3  # week start + 3 days = the middle of a 7-day week (ACLED p
 MID_MONTH_DAY = 15  # ACLED precision 3: the middle of the month
 
 PRECISION_DAY, PRECISION_WEEK, PRECISION_MONTH = 1, 2, 3
+WEEKDAY_CONFLICT_DAYS = 14  # a dated year is only overruled by its weekday this close to publication
+ADJACENT_GAP = 3  # characters (spaces, a comma) between a relative day and its weekday ("أمس، الأربعاء")
+SHIFT_WINDOW = 12  # characters before an expression searched for "غداة" / "عشية"
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +94,23 @@ def _lookup(table: dict[Any, list[str]]) -> dict[str, int]:
 
 _MONTHS = _lookup(_DATA["months"])
 _WEEKDAYS = _lookup(_DATA["weekdays"])
+
+
+def _ordinal_table(data: dict[str, Any]) -> dict[str, int]:
+    """Ordinal day words 1-31 ("الخامس", "الحادي عشر", "الثاني والعشرين") -> day numbers."""
+    units = {int(k): v for k, v in data["ordinal_units"].items()}
+    tens = {int(k): v for k, v in data["ordinal_tens"].items()}
+    out = {_norm(name): n for n, names in units.items() for name in names if n > 1 or name == names[0]}
+    out |= {_norm(name): n for n, names in tens.items() for name in names}
+    for n, names in units.items():
+        for name in names[-1:] if n == 1 else names:  # 11 and 21 use "الحادي"
+            out[_norm(f"{name} {data['ordinal_teen_word']}")] = 10 + n
+            for ten in (20, 30) if n == 1 else (20,):
+                out |= {_norm(f"{name} {data['ordinal_link']}{t}"): ten + n for t in tens[ten]}
+    return out
+
+
+_ORDINALS = _ordinal_table(_DATA)
 _WEEK_START: int = _DATA["week_start"]
 
 # Speed: patterns are not run over the whole text. One pass of a cheap word regex finds tokens
@@ -109,6 +140,16 @@ _DAY_MONTH_YEAR = re.compile(rf"(?P<d>\d{{1,2}})(?!\d)\s*(?:-\s*)?(?:من\s+)?(?
                              rf"\(?\s*(?P<m>{MONTH})\s*\)?{SECOND_MONTH}(?:{YEAR_TAIL})?")
 _MONTH_DAY_YEAR = re.compile(rf"(?P<m>{MONTH_ALT}){E}{SECOND_MONTH}\s+(?P<d>\d{{1,2}})(?!\d)\s*[,،]?\s*{YEAR}")
 _NUMERIC_DMY = re.compile(r"(?P<d>\d{1,2})(?P<sep>[/.-])(?P<mn>\d{1,2})(?P=sep)" + YEAR + r"(?![/.-]\d)")
+ORDINAL_ALT = _alt(list(_ORDINALS))
+_ORDINAL_DATE = re.compile(rf"(?P<o>{ORDINAL_ALT}){E}\s+من\s+(?:{MONTH_WORD}\s+)?\(?\s*(?P<m>{MONTH})\s*\)?"
+                           rf"{SECOND_MONTH}(?:{YEAR_TAIL})?")
+_ORDINAL_OF_MONTH = re.compile(rf"(?P<o>{ORDINAL_ALT}){E}\s+من\s+(?:{MONTH_WORD}\s+)?"
+                               rf"(?:(?P<cur>{CURRENT})|(?P<past>{PAST})|{THIS}\s+{MONTH_WORD}{E})")
+_WEEKDAY_NAME = re.compile(WEEKDAY_ALT)
+_NIGHT_LINK = re.compile(r"\s*(?:(?:-|–|/|على|الى|إلى)\s*)?$")
+_SHIFT = re.compile(rf"(?:(?P<after>{_alt(_DATA['day_after_words'])})|(?P<before>{_alt(_DATA['day_before_words'])}))"
+                    r"\s+(?:يوم\s+)?$")
+_AFTER_MIDNIGHT = re.compile(_alt(_DATA["after_midnight_words"]) + r"\s+$")
 _NUMERIC_YMD = re.compile(r"(?P<y>\d{4})(?P<sep>[/.-])(?P<mn>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?!\d)")
 
 _RELATIVE = {days: re.compile(_alt(_DATA["relative_days"][days]) + E) for days in (1, 2)}
@@ -252,26 +293,41 @@ class _Found:
     day: int
     month: int
     year: int | None
+    weekday: int | None = None  # the weekday written before the date ("الأحد 6 شباط"), if any
 
 
-def _text_date(start: int, m: re.Match[str], _back: _Back, folded: str) -> _Found | None:
+def _weekday_of(back: _Back) -> int | None:
+    found = _WEEKDAY_NAME.search(back.group()) if back is not None else None
+    return _WEEKDAYS[found.group()] if found else None
+
+
+def _text_date(start: int, m: re.Match[str], back: _Back, folded: str) -> _Found | None:
     if _is_copyright(folded, start):
         return None
     year = int(m.group("y")) if m.group("y") else None
-    return _Found(start, m.end(), int(m.group("d")), _month_of(m), year)
+    return _Found(start, m.end(), int(m.group("d")), _month_of(m), year, _weekday_of(back))
 
 
-def _numeric_date(start: int, m: re.Match[str], _back: _Back, folded: str) -> _Found | None:
+def _ordinal_date(start: int, m: re.Match[str], back: _Back, folded: str) -> _Found | None:
+    if _is_copyright(folded, start):
+        return None
+    year = int(m.group("y")) if m.group("y") else None
+    return _Found(start, m.end(), _ORDINALS[" ".join(m.group("o").split())], _month_of(m), year, _weekday_of(back))
+
+
+def _numeric_date(start: int, m: re.Match[str], back: _Back, folded: str) -> _Found | None:
     if _is_copyright(folded, start):
         return None
     day, month = int(m.group("d")), int(m.group("mn"))
     if month > 12 >= day:  # only month-first is valid: 1/21/2022
         day, month = month, day
-    return _Found(start, m.end(), day, month, int(m.group("y")))
+    return _Found(start, m.end(), day, month, int(m.group("y")), _weekday_of(back))
 
 
 _MONTH_KEYS = _first_words(_MONTHS)
+_ORDINAL_KEYS = _first_words(_ORDINALS)
 _VISIBLE_RULES = _index([
+    (_ORDINAL_KEYS, _Rule(_ORDINAL_DATE, _BACK_WEEKDAY, _ordinal_date)),
     ([DIGIT], _Rule(_DAY_MONTH_YEAR, _BACK_WEEKDAY, _text_date)),
     (_MONTH_KEYS, _Rule(_MONTH_DAY_YEAR, _BACK_WEEKDAY, _text_date)),
     ([DIGIT], _Rule(_NUMERIC_DMY, _BACK_WEEKDAY, _numeric_date)),
@@ -313,6 +369,7 @@ class _Hit:
     end: int
     value: date | None  # None: an expression that must not be coded (future day)
     precision: int
+    kind: str = ""  # "relative" (اليوم، أمس), "weekday" (a named weekday, alone or before a date)
 
 
 def _local_day(published: datetime, tz: tzinfo | None) -> date:
@@ -332,8 +389,13 @@ def _mid_month(year: int, month: int, pub: date) -> date:
 def _days_back(days: int | None) -> Callable[[int, re.Match[str], _Back, date], _Hit]:
     def build(start: int, m: re.Match[str], _back: _Back, pub: date) -> _Hit:
         back = days if days is not None else int(m.group("n"))
-        return _Hit(start, m.end(), pub - timedelta(days=back), PRECISION_DAY)
+        return _Hit(start, m.end(), pub - timedelta(days=back), PRECISION_DAY, "relative" if days is not None else "")
     return build
+
+
+def _last_weekday(pub: date, weekday: int) -> date:
+    """The last ``weekday`` on or before ``pub``."""
+    return pub - timedelta(days=(pub.weekday() - weekday) % 7)
 
 
 def _weekday_hit(start: int, m: re.Match[str], _back: _Back, pub: date) -> _Hit:
@@ -342,12 +404,13 @@ def _weekday_hit(start: int, m: re.Match[str], _back: _Back, pub: date) -> _Hit:
     back = (pub.weekday() - _WEEKDAYS[m.group("wd")]) % 7
     if back == 0 and m.group("past"):
         back = 7  # "الجمعة الماضية" published on a Friday: a week ago
-    return _Hit(start, m.end(), pub - timedelta(days=back), PRECISION_DAY)
+    return _Hit(start, m.end(), pub - timedelta(days=back), PRECISION_DAY, "weekday")
 
 
 def _day_of_month_hit(start: int, m: re.Match[str], _back: _Back, pub: date) -> _Hit:
     base = _previous_month(pub) if m.group("past") else pub
-    value = _safe_date(base.year, base.month, int(m.group("d")))
+    day = int(m.group("d")) if "d" in m.groupdict() else _ORDINALS[" ".join(m.group("o").split())]
+    value = _safe_date(base.year, base.month, day)
     if value is not None and value > pub:
         value = None  # "يوم 25 الجاري" written on the 21st: not an event date
     return _Hit(start, m.end(), value, PRECISION_DAY)
@@ -387,6 +450,7 @@ _RELATIVE_RULES = _index([
     (_first_words(_DATA["days_ago_prefixes"]), _Rule(_DAYS_AGO, None, _days_back(None))),
     (_first_words(_WEEKDAYS), _Rule(_WEEKDAY_RE, _BACK_DAY_PART, _weekday_hit)),
     ([DIGIT], _Rule(_DAY_OF_MONTH, _BACK_DAY_PART, _day_of_month_hit)),
+    (_ORDINAL_KEYS, _Rule(_ORDINAL_OF_MONTH, _BACK_DAY_PART, _day_of_month_hit)),
     (_THIS_KEYS + _first_words(_DATA["week_words"]), _Rule(_WEEK_RE, _BACK_MONTH_PART, _week_hit)),
     (_THIS_KEYS + _first_words(_DATA["month_words"]), _Rule(_MONTH_RE, _BACK_MONTH_PART, _month_hit)),
     (_MONTH_KEYS, _Rule(_NAMED_MONTH, _BACK_NAMED_MONTH, _named_month_hit)),
@@ -399,10 +463,48 @@ def _explicit_hits(folded: str, pub: date, words: set[str]) -> list[_Hit]:
         value = _safe_date(found.year if found.year is not None else pub.year, found.month, found.day)
         if value is not None and found.year is None and value > pub:
             value = _safe_date(pub.year - 1, found.month, found.day)  # "في 28 كانون الأول" in January
+        if value is not None and found.weekday is not None and value.weekday() != found.weekday and (
+                found.year is None or abs((pub - value).days) <= WEEKDAY_CONFLICT_DAYS):
+            value = _last_weekday(pub, found.weekday)  # "الأحد 6 شباط" on a Thursday the 6th: the Sunday
         if value is not None and value > pub:
             value = None  # announced or future date: not an event date
-        hits.append(_Hit(found.start, found.end, value, PRECISION_DAY))
+        hits.append(_Hit(found.start, found.end, value, PRECISION_DAY, "weekday" if found.weekday is not None else ""))
     return hits
+
+
+def _shifted(hit: _Hit, folded: str, pub: date) -> _Hit:
+    """"غداة الجمعة": the day after; "عشية الجمعة": the day before (never after publication)."""
+    m = _SHIFT.search(folded, max(0, hit.start - SHIFT_WINDOW), hit.start)
+    if m is None or hit.value is None or hit.precision != PRECISION_DAY:
+        return hit
+    value = min(hit.value + timedelta(days=1), pub) if m.group("after") else hit.value - timedelta(days=1)
+    return _Hit(m.start(), hit.end, value, hit.precision, hit.kind)
+
+
+def _joined(first: _Hit, second: _Hit, folded: str) -> _Hit | None:
+    """One expression from two adjacent ones: "أمس الأربعاء" (the weekday wins) or the night of
+    "ليل الأربعاء - الخميس" (the first day; the second after midnight)."""
+    gap = folded[first.end:second.start]
+    if first.kind == "relative" and second.kind == "weekday" and len(gap) <= ADJACENT_GAP \
+            and not gap.strip(" ,،"):
+        value = second.value if second.value is not None else first.value
+        return _Hit(first.start, second.end, value, PRECISION_DAY, "weekday")
+    if first.kind == "weekday" and second.kind == "weekday" and folded.startswith("ليل", first.start) \
+            and _NIGHT_LINK.fullmatch(gap):
+        late = _AFTER_MIDNIGHT.search(folded, max(0, first.start - SHIFT_WINDOW), first.start)
+        return _Hit(first.start, second.end, second.value if late else first.value, PRECISION_DAY, "weekday")
+    return None
+
+
+def _combine(hits: list[_Hit], folded: str, pub: date) -> list[_Hit]:
+    out: list[_Hit] = []
+    for hit in hits:
+        joined = _joined(out[-1], hit, folded) if out else None
+        if joined is not None:
+            out[-1] = joined
+        else:
+            out.append(hit)
+    return [_shifted(hit, folded, pub) for hit in out]
 
 
 def find_event_dates(text: str, published: datetime, *, tz: tzinfo | None = None) -> list[DateResolution]:
@@ -411,6 +513,7 @@ def find_event_dates(text: str, published: datetime, *, tz: tzinfo | None = None
     pub = _local_day(published, tz)
     words = _words(folded)
     hits = _non_overlapping(_explicit_hits(folded, pub, words) + _apply(folded, _RELATIVE_RULES, pub, words))
+    hits = _combine(hits, folded, pub)
     results = []
     for hit in hits:
         if hit.value is None:
