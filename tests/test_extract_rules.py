@@ -197,3 +197,39 @@ def test_sides_of_a_clash_with_min_jiha():
     events = extract(text)
     assert [(e.actor1, e.assoc_actor_1, e.actor2) for e in events] == [
         ("SDF: Syrian Democratic Forces", "Asayish: Kurdish Internal Security Forces", "Islamic State (Syria)")]
+
+
+# --- actors as real copy names them -------------------------------------------------------------
+
+AFTER_FALL = datetime(2025, 3, 8, 12, tzinfo=timezone(timedelta(hours=3)))
+
+
+@pytest.mark.parametrize(("text", "actor"), [
+    ("شن الطيران الحربي الإسرائيلي اليوم غارات على بلدة كنصفرة.", "Military Forces of Israel"),
+    ("قصفت المقاتلات الحربية الروسية اليوم بلدة كنصفرة.", "Military Forces of Russia"),
+    ("استهدفت طائرة مسيرة تركية اليوم سيارة في بلدة البصيرة.", "Military Forces of Turkey"),
+])
+def test_alias_matches_with_an_inserted_modifier(text: str, actor: str):
+    events = extract(text)
+    assert [(e.actor1, e.sub_event_type) for e in events] == [(actor, "Air/drone strike")]
+
+
+def test_aircraft_of_unknown_origin_is_the_attacker_never_the_victim():
+    events = extract("قتل عنصران من قوات النظام بغارة لطائرة مجهولة الهوية على أطراف البصيرة اليوم.")
+    assert [(e.actor1, e.inter1, e.actor2) for e in events] == [
+        ("Unidentified Military Forces", 8, "Military Forces of Syria (2000-2024)")]
+
+
+@pytest.mark.parametrize(("text", "actor", "inter"), [
+    ("اعتقل الأمن العام اليوم ثلاثة أشخاص في مدينة جبلة.", "Police Forces of Syria (2024-)", 1),
+    ("هاجم فلول النظام اليوم حاجزاً في مدينة جبلة.", "Assad Loyalist Militia (Syria)", 3),
+])
+def test_actors_after_the_fall_of_assad(text: str, actor: str, inter: int):
+    events = extract(text, published=AFTER_FALL)
+    assert events and (events[0].actor1, events[0].inter1) == (actor, inter)
+
+
+def test_actors_of_the_early_war_have_their_own_names():
+    early = datetime(2013, 5, 2, 12, tzinfo=timezone(timedelta(hours=3)))
+    events = extract("هاجم مقاتلو الجيش الحر وأحرار الشام اليوم حاجزاً لقوات النظام في بلدة كنصفرة.", published=early)
+    assert [(e.actor1, e.assoc_actor_1) for e in events] == [("Free Syrian Army", "Ahrar al Sham")]

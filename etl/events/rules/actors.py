@@ -80,6 +80,9 @@ class ActorFinder:
 
     def _resolve(self, alias: str, day: date) -> str | None:
         alias = _GAP.sub(" ", alias)  # 'الحرس الثوري" الإيراني' -> the registry's spelling
+        if alias not in self.lex.alias_actors and " " in alias:  # "الطيران الحربي الإسرائيلي"
+            first, *rest = alias.split(" ")
+            alias = " ".join([first, *(w for w in rest if w not in self.lex.insertable)])
         if alias in self.lex.back_references:
             return self.last[-1] if self.last else None
         if alias in MILITIA_ANAPHORS and self.last_militia:  # "الميليشيا": the last actor named as a militia
@@ -103,6 +106,8 @@ class ActorFinder:
                 role = mentions.pop().role  # "فصائل من الجيش الوطني": the specific name replaces the generic one
             else:
                 role = _role(folded, m.start(), folded.startswith("و", m.start()))
+            if actor.never_target and role == "target":
+                role = "agent"  # "بغارة لطائرة مجهولة": the unknown aircraft struck
             mentions.append(Mention(m.start(), m.end(), name, actor.inter, role, actor.civilian, actor.protest))
             if not actor.civilian and not actor.protest:
                 self.last.append(name)

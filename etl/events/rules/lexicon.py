@@ -39,6 +39,14 @@ def _pattern(text: str) -> str:
     return norm.replace(" ", r"[\s\"'«»“”]+")
 
 
+def _alias_pattern(key: str, insertable: str) -> str:
+    """An alias whose word gaps may each hold one inserted modifier ("الطيران [الحربي] الإسرائيلي")."""
+    gap = r"[\s\"'«»“”]+"
+    if not insertable:
+        return _pattern(key)
+    return f"(?:{gap}(?:{insertable}){gap}|{gap})".join(_pattern(w) for w in key.split(" "))
+
+
 def _strip_article(word: str) -> str:
     return word[len(ARTICLE):] if word.startswith(ARTICLE) and len(word) > len(ARTICLE) + 1 else word
 
@@ -126,6 +134,7 @@ class Actor:
     civilian: bool = False
     protest: bool = False
     riot: bool = False
+    never_target: bool = False  # an attacker whatever the cues say (aircraft of unknown origin)
 
     def valid_on(self, day: date) -> bool:
         return (self.valid_from is None or day >= self.valid_from) and (self.valid_to is None or day <= self.valid_to)
@@ -145,6 +154,7 @@ class Lexicon:
     alias_actors: dict[str, list[str]] = field(default_factory=dict)  # normalised alias -> names
     anaphors: dict[str, list[str]] = field(default_factory=dict)  # normalised word -> names
     back_references: set[str] = field(default_factory=set)  # normalised words -> the last armed actor
+    insertable: frozenset[str] = frozenset()  # normalised modifiers allowed inside an alias
     actor_regex: re.Pattern[str] | None = None
 
     def sub_rank(self, sub: str) -> int:
@@ -160,14 +170,17 @@ def _date(value: Any) -> date | None:
 
 def _load_actors(lex: Lexicon, data: dict) -> None:
     alias_pats: dict[str, str] = {}
+    lex.insertable = frozenset(normalize(str(w)) for w in data.get("insertable", []))
+    inserted = "|".join(re.escape(w) for w in sorted(lex.insertable, key=len, reverse=True))
     for row in data["actors"]:
         actor = Actor(row["name"], int(row["inter"]), _date(row.get("valid_from")), _date(row.get("valid_to")),
-                      bool(row.get("civilian")), bool(row.get("protest")), bool(row.get("riot")))
+                      bool(row.get("civilian")), bool(row.get("protest")), bool(row.get("riot")),
+                      bool(row.get("never_target")))
         lex.actors[actor.name] = actor
         for alias in row.get("aliases", []):
             key = _strip_article(normalize(str(alias)))
             lex.alias_actors.setdefault(key, []).append(actor.name)
-            alias_pats[key] = _pattern(key)
+            alias_pats[key] = _alias_pattern(key, inserted)
         for word in row.get("anaphors", []):
             key = _strip_article(normalize(str(word)))
             lex.anaphors.setdefault(key, []).append(actor.name)
