@@ -233,3 +233,45 @@ def test_actors_of_the_early_war_have_their_own_names():
     early = datetime(2013, 5, 2, 12, tzinfo=timezone(timedelta(hours=3)))
     events = extract("هاجم مقاتلو الجيش الحر وأحرار الشام اليوم حاجزاً لقوات النظام في بلدة كنصفرة.", published=early)
     assert [(e.actor1, e.assoc_actor_1) for e in events] == [("Free Syrian Army", "Ahrar al Sham")]
+
+
+# --- ACLED type decisions ------------------------------------------------------------------------
+
+def _one(text: str, published: datetime = PUB) -> tuple:
+    events = extract(text, published=published)
+    assert len(events) == 1, events
+    e = events[0]
+    return e.event_type, e.sub_event_type, e.actor1, e.actor2, e.location_ar
+
+
+def test_a_place_handed_over_without_fighting_is_a_strategic_development():
+    assert _one("سلمت قوات سوريا الديمقراطية اليوم بلدة تل تمر لقوات النظام.")[:4] == (
+        "Strategic developments", "Non-violent transfer of territory", "Military Forces of Syria (2000-2024)",
+        "SDF: Syrian Democratic Forces")
+    assert _one("دخلت قوات النظام اليوم مدينة بصرى الشام بموجب اتفاق التسوية.")[1] == "Non-violent transfer of territory"
+    assert _one("سيطرت قوات النظام اليوم على بلدة كفرنبل دون قتال.")[1] == "Non-violent transfer of territory"
+    assert _one("سيطرت قوات النظام اليوم على بلدة كفرنبل بعد معارك عنيفة.")[1] == "Government regains territory"
+    assert extract("خرج العشرات اليوم في مظاهرة سلمية في مدينة تلبيسة.")[0].sub_event_type == "Peaceful protest"
+
+
+def test_an_attack_on_a_checkpoint_or_patrol_is_a_battle_unless_shelled():
+    assert _one("استهدف مسلحون اليوم دورية للأمن العسكري قرب بلدة المزيريب.")[:4] == (
+        "Battles", "Armed clash", "Unidentified Armed Group (Syria)", "Police Forces of Syria (2000-2024)")
+    assert _one("استهدفت قوات النظام اليوم بالمدفعية الثقيلة حاجزاً للفصائل في بلدة كنصفرة.")[:2] == (
+        "Explosions/Remote violence", "Shelling/artillery/missile attack")
+
+
+def test_an_abduction_is_placed_at_the_victims_town_when_nothing_else_is_named():
+    assert _one("اختطف مسلحون مجهولون اليوم شاباً من أبناء مدينة جاسم.") == (
+        "Violence against civilians", "Abduction/forced disappearance", "Unidentified Armed Group (Syria)",
+        "Civilians (Syria)", "جاسم")
+    # a biography ("ينحدر من") is never the place of a new event
+    assert extract("قتل مسلحون اليوم رجلاً في بلدة الشحيل. والرجل ينحدر من بلدة ذيبان.")[0].location_ar == "الشحيل"
+
+
+def test_riots_and_force_against_protesters():
+    assert _one("اقتحم محتجون اليوم مبنى المحافظة في مدينة السويداء وأضرموا النار فيه.")[:3] == (
+        "Riots", "Violent demonstration", "Rioters (Syria)")
+    events = extract("أطلقت قوات النظام اليوم الرصاص الحي على المتظاهرين في مدينة درعا ما أدى لمقتل 4 متظاهرين.")
+    assert [(e.sub_event_type, e.actor1, e.actor2, e.fatalities) for e in events] == [
+        ("Excessive force against protesters", "Protesters (Syria)", "Military Forces of Syria (2000-2024)", 4)]

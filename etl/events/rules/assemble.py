@@ -43,6 +43,10 @@ PROTESTERS = "Protesters (Syria)"
 UNIDENTIFIED = "Unidentified Armed Group (Syria)"
 TERRITORY = "territory"
 SEIZURE = "seizure"
+POSITION_ATTACK = "position attack"  # an attack on a checkpoint, patrol or post: an armed clash
+TRANSFER = "Non-violent transfer of territory"
+RIOTS = "Riots"
+RIOTERS = "Rioters (Syria)"
 VAC = "Violence against civilians"
 EXPLOSIONS = "Explosions/Remote violence"
 BATTLES = "Battles"
@@ -196,10 +200,14 @@ def _killed(a: Analysis, place: Place, places: list[Place]) -> tuple[int, bool, 
     return value, civ, combatant
 
 
-def _resolve_sub(lex: Lexicon, sub: str, agent: Mention | None) -> str:
+def _resolve_sub(lex: Lexicon, sub: str, agent: Mention | None, peaceful: bool = False) -> str:
     if sub == SEIZURE:
         return "Disrupted weapons use"
+    if sub == POSITION_ATTACK:
+        return "Armed clash"
     if sub == TERRITORY:
+        if peaceful:  # "دخلت قوات النظام المدينة دون قتال": taken without fighting
+            return TRANSFER
         return "Government regains territory" if agent and agent.inter == 1 else "Non-state actor overtakes territory"
     return sub
 
@@ -215,8 +223,8 @@ def _make(lex: Lexicon, a: Analysis, place: Place, state: State, published: date
     if sub is None:
         return None
     agent, target = _actors_for(a, place, state)
-    sub = _resolve_sub(lex, sub, agent)
-    if sub == "Non-violent transfer of territory" and _HANDS_OVER.search(a.folded) and target is not None:
+    sub = _resolve_sub(lex, sub, agent, a.peaceful)
+    if sub == TRANSFER and _HANDS_OVER.search(a.folded) and target is not None:
         agent, target = target, agent  # "سلّمت قسد نقاطها لقوات النظام": the side taking over is actor1
     etype = lex.sub_to_type[sub]
     day, precision, explicit = _date_for(a, place, state, published)
@@ -247,6 +255,12 @@ def _make(lex: Lexicon, a: Analysis, place: Place, state: State, published: date
 
 
 def _fill_roles(lex: Lexicon, d: Draft, a: Analysis, civ: bool) -> Draft | None:
+    if d.etype == RIOTS:  # the crowd is actor1; the armed side it fought or stormed, actor2
+        armed = d.actor1 if d.actor1 not in ("", PROTESTERS, RIOTERS) else d.actor2
+        d.actor2, d.inter2 = (armed, lex.actors[armed].inter) if armed else ("", None)
+        d.actor1, d.inter1 = RIOTERS, lex.actors[RIOTERS].inter
+        d.civilian_targeting = ""
+        return d
     if d.etype == PROTESTS:
         d.actor2, d.inter2 = (d.actor1, d.inter1) if d.sub != "Peaceful protest" and d.actor1 and d.actor1 != PROTESTERS \
             else ("", None)

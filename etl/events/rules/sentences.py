@@ -50,6 +50,7 @@ COORDINATION_GAP = 8  # characters between two coordinated places ("X وتلال
 COARSE_LEVELS = (1, 2)
 CITY_CUE_WINDOW = 10  # characters around a capital searched for "مدينة" / "وسط" / "أحياء"
 _CITY_CUE = re.compile(r"(?:مدينه|المدينه|وسط|احياء|حي|شوارع|ساحه|مدينتي)")
+PERSONAL_SUBS = frozenset({"Abduction/forced disappearance", "Attack", "Arrests"})  # located at the victim's town
 INSIDE_KINDS = frozenset({"neighbourhood", "facility", "camp"})  # places named inside a city
 REGION_KINDS = frozenset({"region"})  # governorate / district mentions: dropped when a finer place is named too
 
@@ -73,6 +74,7 @@ class Analysis:
     cumulative: bool = False
     background: bool = False
     conflict: bool = False  # the sentence gives conflicting tolls: the lowest is kept
+    peaceful: bool = False  # "دون قتال", "بموجب اتفاق": a place changes hands without fighting
     mentions: list[Mention] = field(default_factory=list)
     casualties: list[Casualty] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)
@@ -131,6 +133,16 @@ def _head(a: Analysis, p: Place, offsets: list[int]) -> int:
     return _to_folded(offsets, found)
 
 
+_HOMETOWN = re.compile(r"(?<![^\W_])(?:ابناء|ابن|اهالي|سكان)(?![^\W_])")
+HOMETOWN_WINDOW = 16  # characters before a place phrase searched for "من أبناء" (the victim's town)
+HOMETOWN_SPAN = 12  # characters into the phrase (the cue may open it: "من أبناء مدينة")
+
+
+def _hometown(folded: str, pos: int) -> bool:
+    """The place is the victim's town ("شاباً من أبناء مدينة جاسم"), not a biography ("ينحدر من")."""
+    return bool(_HOMETOWN.search(folded[max(0, pos - HOMETOWN_WINDOW):pos + HOMETOWN_SPAN]))
+
+
 def _generic(lex: Lexicon, name: str) -> bool:
     folded = normalize(name)
     return any(s == 0 and e == len(folded) for s, e, _l in lex.cues["generic_places"].find(folded))
@@ -172,11 +184,16 @@ def _event_places(lex: Lexicon, a: Analysis, mentions: list[PlaceMention], offse
     kept = [p for p in kept if not is_coarse(p.mention) and not _container(p.mention, a.folded, p.pos, others)
             and not _bare_capital(p.mention, a.folded, p.pos)]
     protest = any(lex.sub_to_type.get(t[2]) == "Protests" for t in a.triggers)
+    personal = any(t[2] in PERSONAL_SUBS and t[0] not in a.weak and not a.folded.startswith(("ال", "وال"), t[0])
+                   for t in a.triggers)  # "اختطف مسلحون شاباً", not "عملية القتل" (an event told before)
     same = SAME_TOWN.search(a.folded)
-    if not kept and dropped and (same or protest):
-        # "شاباً من أبناء مدينة الرستن ... في المدينة", "وقفة نظمها أبناء مدينة الدانا": the town itself
+    if not kept and personal and not (protest or same):
+        dropped = [d for d in dropped if _hometown(a.folded, d[0].pos)]
+    if not kept and dropped and (same or protest or personal):
+        # "شاباً من أبناء مدينة الرستن ... في المدينة", "وقفة نظمها أبناء مدينة الدانا": the town itself;
+        # "اختطف مسلحون شاباً من أبناء مدينة جاسم": the victim's town when nothing else is named
         before = [p for p, _end in dropped if same is None or p.pos < same.start()]
-        kept = before[-1:] if same is not None else [dropped[-1][0]]
+        kept = before[-1:] if same is not None else [dropped[0 if personal and not protest else -1][0]]
     seen, out = set(), []
     for p in kept:
         key = place_key(p.mention)
@@ -208,6 +225,7 @@ def analyse(lex: Lexicon, finder: ActorFinder, index: int, para: int, text: str,
     background_at = _first(lex.cues["background"], folded)
     a.background = background_at is not None
     a.conflict = _first(lex.cues["conflict"], folded) is not None
+    a.peaceful = _first(lex.cues["peaceful_transfer"], folded) is not None
     a.breaks = [m.start() for m in _BREAK.finditer(folded)]
     a.triggers = lex.triggers.find(folded)
     a.triggers = [t for t in a.triggers if not _OTHER_EVENT.search(folded[max(0, t[0] - OTHER_EVENT_WINDOW):t[0]])
