@@ -275,3 +275,29 @@ def test_riots_and_force_against_protesters():
     events = extract("أطلقت قوات النظام اليوم الرصاص الحي على المتظاهرين في مدينة درعا ما أدى لمقتل 4 متظاهرين.")
     assert [(e.sub_event_type, e.actor1, e.actor2, e.fatalities) for e in events] == [
         ("Excessive force against protesters", "Protesters (Syria)", "Military Forces of Syria (2000-2024)", 4)]
+
+
+# --- clauses, regions and crowds -----------------------------------------------------------------
+
+def test_coordinated_verbs_open_new_clauses_with_their_own_tactic():
+    events = by_place(extract("اقتحمت قوات النظام اليوم بلدة البارة وقصفت بالمدفعية بلدة كنصفرة."))
+    assert events["البارة"].event_type == "Battles"
+    assert events["كنصفرة"].sub_event_type == "Shelling/artillery/missile attack"
+
+
+def test_an_attempt_to_take_a_place_is_a_clash_not_a_takeover():
+    events = extract("حاولت قوات النظام اليوم استعادة السيطرة على بلدة كفرنبل.")
+    assert [(e.sub_event_type, e.location_ar) for e in events] == [("Armed clash", "كفرنبل")]
+
+
+def test_an_event_named_only_at_governorate_or_region_level_is_coded_there():
+    events = extract("هاجم مسلحون اليوم دورية للأمن العام في ريف اللاذقية.", published=AFTER_FALL)
+    assert [(e.event_type, e.admin1, e.geo_precision) for e in events] == [("Battles", "Lattakia", 3)]
+    # a bare "في حلب" (a source's location as often as the event's) is not an event place
+    assert extract("قال مصدر في حلب إن الاشتباكات تتواصل.") == []
+
+
+def test_a_crowd_going_out_is_a_protest_and_casualty_details_mark_civilian_victims():
+    assert _one("خرج الآلاف اليوم في مدينة الباب.")[:2] == ("Protests", "Peaceful protest")
+    events = extract("قصفت قوات النظام اليوم بلدة البارة بالبراميل المتفجرة. وتسبب القصف بمقتل خمسة مدنيين في البارة.")
+    assert [(e.actor2, e.fatalities) for e in events] == [("Civilians (Syria)", 5)]

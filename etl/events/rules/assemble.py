@@ -44,6 +44,7 @@ UNIDENTIFIED = "Unidentified Armed Group (Syria)"
 TERRITORY = "territory"
 SEIZURE = "seizure"
 POSITION_ATTACK = "position attack"  # an attack on a checkpoint, patrol or post: an armed clash
+ATTEMPT = "attempted takeover"  # "حاولت قوات النظام اقتحام الحي": fighting, not a takeover
 TRANSFER = "Non-violent transfer of territory"
 RIOTS = "Riots"
 RIOTERS = "Rioters (Syria)"
@@ -203,7 +204,7 @@ def _killed(a: Analysis, place: Place, places: list[Place]) -> tuple[int, bool, 
 def _resolve_sub(lex: Lexicon, sub: str, agent: Mention | None, peaceful: bool = False) -> str:
     if sub == SEIZURE:
         return "Disrupted weapons use"
-    if sub == POSITION_ATTACK:
+    if sub in (POSITION_ATTACK, ATTEMPT):
         return "Armed clash"
     if sub == TERRITORY:
         if peaceful:  # "دخلت قوات النظام المدينة دون قتال": taken without fighting
@@ -218,12 +219,15 @@ def _make(lex: Lexicon, a: Analysis, place: Place, state: State, published: date
         killed, civ, _combatant = _killed(a, place, places)
         earlier.fatalities = max(earlier.fatalities, killed)
         earlier.sentences[a.index] = a.text
+        if civ and earlier.etype == EXPLOSIONS and not earlier.actor2:  # "ما تسبب بمقتل عشرات الأهالي"
+            earlier.actor2, earlier.inter2 = CIVILIANS, lex.actors[CIVILIANS].inter
+            earlier.civilian_targeting = CIVILIANS_TARGETED
         return None
     sub = _sub_for(lex, a, place)
     if sub is None:
         return None
     agent, target = _actors_for(a, place, state)
-    sub = _resolve_sub(lex, sub, agent, a.peaceful)
+    label, sub = sub, _resolve_sub(lex, sub, agent, a.peaceful)
     if sub == TRANSFER and _HANDS_OVER.search(a.folded) and target is not None:
         agent, target = target, agent  # "سلّمت قسد نقاطها لقوات النظام": the side taking over is actor1
     etype = lex.sub_to_type[sub]
@@ -240,7 +244,8 @@ def _make(lex: Lexicon, a: Analysis, place: Place, state: State, published: date
     actor2, inter2 = (target.actor, target.inter) if target else ("", None)
     if etype == VAC and combatant and not civ:
         etype, sub = BATTLES, "Armed clash"  # a soldier or fighter shot: a clash, not violence against civilians
-    elif sub == "Armed clash" and civ and not combatant and actor2 == "" and not _FIGHTING.search(a.folded):
+    elif sub == "Armed clash" and label == sub and civ and not combatant and actor2 == "" \
+            and not _FIGHTING.search(a.folded):
         etype, sub = VAC, "Attack"  # gunmen attacking civilians only: violence against civilians
     if etype in (VAC, STRATEGIC) and actor1 == "" and actor2 and target is not None:
         actor1, inter1, actor2, inter2 = actor2, inter2, "", None  # "اعتقل حاجز لميليشيا أسد": the agent

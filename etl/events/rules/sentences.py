@@ -29,12 +29,14 @@ DIRECTION_INSIDE = 6  # a mention span may start with its own direction cue ("غ
 _CENTRE = re.compile(r"[^.,;:]{0,30}(?<![^\W_])(?:وسط|داخل)\s+(?:مدينه\s+)?\S")  # "طريق راجو وسط مدينة عفرين"
 DIRECTION_WINDOW = 16  # characters before a capital searched for "شمال/ريف ..." (a container)
 _DIRECTION = re.compile(r"(?<![^\W_])(?:ال)?(?:شمال|جنوب|شرق|غرب|شمالي|جنوبي|شرقي|غربي|ريف|بريف|وريف|منطقه|بمنطقه)(?![^\W_])")
-SAME_TOWN = re.compile(r"(?<![^\W_])(?:في|داخل) (?:المدينه|البلده|القريه|الحي|المخيم)(?![^\W_])")
+SAME_TOWN = re.compile(r"(?<![^\W_])(?:في|داخل|في محيط|محيط|على اطراف|اطراف|قرب) (?:المدينه|البلده|القريه|الحي|المخيم)(?![^\W_])")
 # Clause breakers: a new clause usually brings its own tactic, date and place.
 _BREAK = re.compile(
     r"(?<![^\W_])(?:فيما|وفيما|بينما|في حين|كما|وكما|بعد|وبعد|عقب|اثر|إثر|بالتزامن|تزامنا|في المقابل|ثم|قبل|وقبل"
     r"|وكان|وكانت|كان قد|كانت قد|حيث|من جهته|من جهتها|في سياق|وفي|واضاف|واشار|وذكر|وقال|واكد|وافاد|ما ادي|ما اسفر|مما ادي|ما تسبب)(?![^\W_])"
-    r"|[;:]")
+    r"|[;:]"
+    # a coordinated past-tense verb opens a new clause: "اقتحمت ... حي التضامن وقصفت ... حي القدم"
+    r"|(?<![^\W_])و(?!ال)(?=[^\W_]\w+(?<!ا)(?:ت|وا)(?![^\W_]))")
 # "وعقب الهجوم بساعات، شنت قسد حملة دهم": a definite tactic noun after "after/before/since" names
 # another (already reported) event, not this clause's tactic.
 OTHER_EVENT_WINDOW = 16
@@ -90,6 +92,19 @@ class Analysis:
         return [x for x in items if self.clause_of(key(x)) == clause]
 
 
+ATTEMPT_WINDOW = 24  # characters before a territory trigger searched for "محاولة" / "حاولت"
+TERRITORY_LABEL = "territory"
+ATTEMPT_LABEL = "attempted takeover"  # resolved to an Armed clash (etl.events.rules.assemble)
+
+
+def _attempted(lex: Lexicon, folded: str, trigger: tuple[int, int, str]) -> tuple[int, int, str]:
+    """"حاولت قوات النظام استعادة السيطرة على الحي": an attempt to take a place is a clash."""
+    start, end, label = trigger
+    if label != TERRITORY_LABEL or not lex.cues["attempt"].find(folded[max(0, start - ATTEMPT_WINDOW):start]):
+        return trigger
+    return start, end, ATTEMPT_LABEL
+
+
 def _first(cat, folded: str) -> int | None:
     found = cat.find(folded)
     return found[0][0] if found else None
@@ -143,6 +158,21 @@ def _hometown(folded: str, pos: int) -> bool:
     return bool(_HOMETOWN.search(folded[max(0, pos - HOMETOWN_WINDOW):pos + HOMETOWN_SPAN]))
 
 
+_PROVINCE = re.compile(r"(?<![^\W_])[وبل]?(?:محافظ(?:ه|تي)|ريف|بادي(?:ه|ة)|ريفي)\s+(?:\S+\s+)?$")
+PROVINCE_WINDOW = 20  # characters before a governorate searched for "محافظة" / "ريف"
+
+
+def _named_region(p: Place, folded: str) -> bool:
+    """A governorate or region named as such ("ريف إدلب الجنوبي", "محافظة اللاذقية", "بادية تدمر"),
+    not a bare "في حلب" (a city as often as a governorate, and often a source's location)."""
+    m = p.mention
+    if not m.resolved or m.place is None:
+        return False
+    if m.relation == "region" or m.place.kind in REGION_KINDS:
+        return True
+    return is_coarse(m) and bool(_PROVINCE.search(folded[max(0, p.pos - PROVINCE_WINDOW):p.pos + len("محافظه ")]))
+
+
 def _generic(lex: Lexicon, name: str) -> bool:
     folded = normalize(name)
     return any(s == 0 and e == len(folded) for s, e, _l in lex.cues["generic_places"].find(folded))
@@ -181,8 +211,10 @@ def _event_places(lex: Lexicon, a: Analysis, mentions: list[PlaceMention], offse
     heads = {id(p): _head(a, p, offsets) for p in kept}
     kept = [p for p in kept if not _ROAD_END.search(a.folded[max(0, heads[id(p)] - ROAD_WINDOW):heads[id(p)]])]
     others = [p.mention for p in kept]
-    kept = [p for p in kept if not is_coarse(p.mention) and not _container(p.mention, a.folded, p.pos, others)
-            and not _bare_capital(p.mention, a.folded, p.pos)]
+    placed = [p for p in kept if not _container(p.mention, a.folded, p.pos, others)]
+    kept = [p for p in placed if not is_coarse(p.mention) and not _bare_capital(p.mention, a.folded, p.pos)]
+    if not kept:  # only "ريف X", "محافظة X" or a region ("بادية الميادين") is named: placed there (geo 3)
+        kept = [p for p in placed if _named_region(p, a.folded)]
     protest = any(lex.sub_to_type.get(t[2]) == "Protests" for t in a.triggers)
     personal = any(t[2] in PERSONAL_SUBS and t[0] not in a.weak and not a.folded.startswith(("ال", "وال"), t[0])
                    for t in a.triggers)  # "اختطف مسلحون شاباً", not "عملية القتل" (an event told before)
@@ -230,6 +262,7 @@ def analyse(lex: Lexicon, finder: ActorFinder, index: int, para: int, text: str,
     a.triggers = lex.triggers.find(folded)
     a.triggers = [t for t in a.triggers if not _OTHER_EVENT.search(folded[max(0, t[0] - OTHER_EVENT_WINDOW):t[0]])
                   or not folded.startswith(("ال", "وال"), t[0])]
+    a.triggers = [_attempted(lex, folded, t) for t in a.triggers]
     seized = [t[0] for t in a.triggers if t[2] == "seizure"]
     if seized:  # "ضبطت بحوزتهم أسلحة وعبوات ناسفة": the explosives are what was seized
         a.triggers = [t for t in a.triggers if t[0] < seized[0] or lex.sub_to_type.get(t[2]) != EXPLOSIONS]
