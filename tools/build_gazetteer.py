@@ -156,7 +156,7 @@ def check_extension(row: dict[str, str], admin: dict[str, dict[str, str]], line:
         raise BuildError(f"{where}: point {lat},{lon} outside Syria")
 
 
-# Duplicated from etl.gazetteer.SYRIA_BBOX so the build does not import the runtime module.
+# Duplicated from etl.geo.sources.SYRIA_BBOX so the build does not import the runtime module.
 SYRIA_LAT = (32.3, 37.4)
 SYRIA_LON = (35.6, 42.4)
 

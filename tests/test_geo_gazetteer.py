@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from etl.gazetteer import DATA_DIR, SYRIA_BBOX, Gazetteer, in_syria
+from etl.geo.lookup import Gazetteer
+from etl.geo.sources import DATA_DIR, SYRIA_BBOX, in_syria
 
 ROOT = Path(__file__).resolve().parent.parent
 LOAD_BUDGET_S = 1.0  # "well under a second" for a cold load
@@ -107,7 +108,7 @@ def test_capitals(gaz: Gazetteer) -> None:
 
 
 def test_loads_fast() -> None:
-    from etl import gazetteer as module
+    from etl.geo import lookup as module
 
     module._load_cached.cache_clear()
     started = time.perf_counter()

@@ -27,11 +27,12 @@ from pathlib import Path
 import yaml
 
 from etl.arabic import clitic_variants, normalize
-from etl.gazetteer import Gazetteer, Place
+from etl.geo.lookup import Gazetteer
+from etl.geo.sources import Place
 
 LOGGER = logging.getLogger(__name__)
 
-CUES_FILE = Path(__file__).parent / "data" / "place_cues.yaml"
+CUES_FILE = Path(__file__).resolve().parent.parent / "data" / "place_cues.yaml"
 MAX_CUE_TOKENS = 3  # longest cue phrase ("خطوط التماس" is 2, "على مقربة من" is 3)
 CUE_CLITICS = "وفبل"  # proclitics accepted on the first word of a cue ("وبلدة", "بحي", "لبلدة")
 FORMS_CACHE_SIZE = 65536  # distinct surface tokens remembered (clitic analysis is the slow part)

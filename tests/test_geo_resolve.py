@@ -1,12 +1,12 @@
-"""Toponym resolution in sentences (etl.places.find_places) against the shipped gazetteer."""
+"""Toponym resolution in sentences (etl.geo.resolve.find_places) against the shipped gazetteer."""
 
 from __future__ import annotations
 
 import pytest
 
 from etl.arabic import normalize
-from etl.gazetteer import in_syria
-from etl.places import PlaceMention, find_places
+from etl.geo.resolve import PlaceMention, find_places
+from etl.geo.sources import in_syria
 
 
 def _one(sentence: str, **kwargs) -> PlaceMention:
