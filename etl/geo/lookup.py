@@ -52,20 +52,21 @@ class Gazetteer:
     first_words: set[str] = field(default_factory=set)  # first word of every indexed name (fast reject)
 
     def __post_init__(self) -> None:
-        for place in self.places:
+        keys = _normalized_names(self.places)
+        for place, names in zip(self.places, keys, strict=True):
             self.by_pcode[place.pcode] = place
             if place.capital:
                 self.capitals[place.admin1_pcode] = place
-            for key in self._keys(place):
+            for key in self._keys(names):
                 self.index.setdefault(key, []).append(place)
         for key, entries in self.index.items():
-            self.index[key] = sorted(set(entries), key=_rank_key)
+            if len(entries) > 1:
+                entries.sort(key=_rank_key)
             self.first_words.add(key.split(" ", 1)[0])
 
-    def _keys(self, place: Place) -> set[str]:
+    def _keys(self, names: list[str]) -> set[str]:
         keys = set()
-        for name in place.names():
-            key = normalize(name)
+        for key in names:
             if not key or key.startswith(DROPPED_ALIAS_PREFIXES):
                 continue
             keys.add(key)
@@ -147,6 +148,17 @@ class Gazetteer:
             return False
         dist = distance_km(a, b)
         return dist is not None and dist <= km
+
+
+NAME_SEP = "|"  # never in a name (the alias separator) and left alone by normalize()
+PLACE_SEP = "§"  # never in a name, left alone by normalize()
+
+
+def _normalized_names(places: list[Place]) -> list[list[str]]:
+    """Normalised names of every place, computed with ONE normalize() call over all of them
+    (per-name calls were two thirds of the load time)."""
+    blob = PLACE_SEP.join(NAME_SEP.join(p.names()) for p in places)
+    return [[n.strip() for n in chunk.split(NAME_SEP)] for chunk in normalize(blob).split(PLACE_SEP)]
 
 
 def _rank_key(place: Place) -> tuple[int, int, str]:

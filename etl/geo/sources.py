@@ -130,17 +130,31 @@ def _admin_place(row: dict[str, str], names: dict[str, str]) -> Place:
     )
 
 
-def _finer_place(row: dict[str, str], names: dict[str, str]) -> Place:
-    return Place(
-        pcode=row["id"], level=4, kind=row["kind"], name_en=row["name_en"], name_ar=row["name_ar"],
-        admin1_pcode=row["admin1_pcode"], admin1=names[row["admin1_pcode"]],
-        admin2_pcode=row["admin2_pcode"], admin2=names[row["admin2_pcode"]],
-        admin3_pcode=row["admin3_pcode"], admin3=names[row["admin3_pcode"]],
-        lat=_float(row["lat"]), lon=_float(row["lon"]), coord_source=row["coord_source"],
-        source=row["source"], aliases_ar=_aliases(row["aliases_ar"]),
-        precision_note=row["precision_note"], capital=row["capital"] == "1",
-        category=row.get("category", ""), parent_id=row.get("parent_id", ""),
-    )
+def _finer_places(rows: list[list[str]], header: list[str], names: dict[str, str]) -> list[Place]:
+    """Level-4 places from raw CSV rows (positional access: ~2x faster than DictReader)."""
+    col = {name: i for i, name in enumerate(header)}
+    c = [col[n] for n in ("id", "kind", "name_en", "name_ar", "admin1_pcode", "admin2_pcode", "admin3_pcode",
+                          "lat", "lon", "coord_source", "source", "aliases_ar", "precision_note", "capital")]
+    extra = [col.get("category"), col.get("parent_id")]
+    out = []
+    for r in rows:
+        out.append(Place(
+            r[c[0]], 4, r[c[1]], r[c[2]], r[c[3]], r[c[4]], names[r[c[4]]], r[c[5]], names[r[c[5]]], r[c[6]],
+            names[r[c[6]]], float(r[c[7]]) if r[c[7]] else None, float(r[c[8]]) if r[c[8]] else None, r[c[9]],
+            r[c[10]], tuple(r[c[11]].split(ALIAS_SEP)) if r[c[11]] else (), r[c[12]], r[c[13]] == "1",
+            r[extra[0]] if extra[0] is not None else "", r[extra[1]] if extra[1] is not None else "",
+        ))
+    return out
+
+
+def _raw_rows(path: Path) -> tuple[list[str], list[list[str]]]:
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.reader(handle)
+            header = next(reader, [])
+            return header, list(reader)
+    except OSError as err:
+        raise GazetteerError(f"cannot read gazetteer file {path}: {err.strerror}") from err
 
 
 def read_places(folder: Path) -> list[Place]:
@@ -149,8 +163,9 @@ def read_places(folder: Path) -> list[Place]:
     names = {row["pcode"]: row["name_en"] for row in admin_rows}
     try:
         places = [_admin_place(r, names) for r in admin_rows]
-        places += [_finer_place(r, names) for r in read_rows(folder / "places.csv")]
-    except (KeyError, ValueError) as err:
+        header, rows = _raw_rows(folder / "places.csv")
+        places += _finer_places(rows, header, names)
+    except (KeyError, ValueError, IndexError) as err:
         raise GazetteerError(f"malformed gazetteer in {folder}: {err}") from err
     return places
 
