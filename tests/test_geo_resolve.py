@@ -232,3 +232,73 @@ def test_damascus_district_in_a_rural_damascus_article() -> None:
     # another governorate's context still rules out a namesake neighbourhood
     m = _one("مداهمات في حي المزة", context_admin1="SY09")
     assert (m.admin1_pcode, m.resolved) == ("SY09", False)
+
+
+# --- common words, context and namesakes (national gazetteer) -----------------------------------
+def test_verb_dammar_is_not_the_dummar_district() -> None:
+    assert find_places("دمّر القصف عشرات المنازل", context_admin1="SY01") == []
+    assert find_places("دمر القصف عشرات المنازل", context_admin1="SY01") == []
+    m = _one("انفجرت عبوة ناسفة في دمر", context_admin1="SY01")
+    assert (m.location, m.admin1_pcode, m.relation) == ("Dummar", "SY01", "district")
+
+
+@pytest.mark.parametrize("sentence", [
+    "أصيب مدنيان بجروح خطيرة جراء القصف",  # جروح: an OCHA community name, a common word
+    "قتل شاب في منزله برصاص مجهولين",  # منزله
+    "ما أدى إلى مقتله على الفور",  # مقتله
+])
+def test_common_words_known_only_from_ocha_or_geonames_are_not_places(sentence: str) -> None:
+    assert [m.text_ar for m in find_places(sentence, context_admin1="SY05")] == []
+
+
+def test_common_word_village_counts_after_a_settlement_noun() -> None:
+    m = _one("قصفت قوات النظام قرية جروح بريف حماة")
+    assert (m.admin1_pcode, m.resolved, m.place.source.startswith("ocha-hdx")) == ("SY05", True, True)
+
+
+def test_village_known_only_from_ocha_needs_a_locative_or_context() -> None:
+    assert find_places("قال جورين إن الوضع هادئ") == []  # no preposition, no context
+    assert _one("قال جورين إن الوضع هادئ", context_admin1="SY05").admin1_pcode == "SY05"
+    m = _one("اشتباكات في جورين", context_admin1="SY05")
+    assert (m.admin1_pcode, m.place.pcode in ("C3174", "C3178"), m.geo_precision) == ("SY05", True, 1)
+
+
+def test_container_is_read_with_its_head_not_the_article_context() -> None:
+    sentence = "اشتباكات في محيط بلدة تل حلف قرب مدينة رأس العين"
+    m = _one(sentence, context_admin1="SY03")  # Rural Damascus has a village called رأس العين
+    assert (m.location, m.admin1_pcode, m.resolved) == ("Tell Halaf", "SY08", True)
+
+
+def test_governorate_named_earlier_in_the_sentence_overrides_the_article() -> None:
+    sentence = "وفي محافظة الحسكة، دارت اشتباكات في قرية مشرافة جنوب مدينة رأس العين"
+    mentions = find_places(sentence, context_admin1="SY03")
+    assert [m.admin1_pcode for m in mentions] == ["SY08", "SY08"]
+    assert mentions[1].place.admin1_pcode == "SY08" and mentions[1].relation == "in"
+
+
+def test_anchors_choose_the_nearest_namesake() -> None:
+    from etl.geo.lookup import Gazetteer
+
+    gaz = Gazetteer.load()
+    sentence = "قصف مدفعي على الصالحية"
+    by_deir = _one(sentence, anchors=[gaz.lookup("البصيرة")[0]])
+    by_hasakeh = _one(sentence, anchors=[gaz.lookup("تل تمر")[0]])
+    assert (by_deir.admin1_pcode, by_hasakeh.admin1_pcode) == ("SY09", "SY08")
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("استهدفت غارات إسرائيلية مطار الشعيرات العسكري", ("SY04", "Shayrat Airbase", "airbase")),
+    ("قصف مسيّر على سد تشرين", ("SY02", "Tishreen Dam", "dam")),
+    ("أغلقت السلطات معبر نصيب الحدودي", ("SY12", "Nasib Crossing", "crossing")),
+    ("توفي معتقل في سجن صيدنايا", ("SY03", "Saydnaya Prison", "prison")),
+    ("تجمع المحتجون في ساحة الكرامة وسط السويداء", ("SY13", "Karama Square", "")),
+])
+def test_facilities_resolve_with_their_category(sentence: str, expected: tuple) -> None:
+    m = [m for m in find_places(sentence) if m.place is not None and m.place.kind in ("facility", "square")][0]
+    assert (m.admin1_pcode, m.location, m.place.category) == expected
+    assert m.geo_precision == 1 and in_syria(m.latitude, m.longitude)
+
+
+def test_neighbourhood_of_aleppo_and_of_damascus_by_context() -> None:
+    assert _one("قصف على حي الميدان", context_admin1="SY02").location == "Al-Midan (Aleppo)"
+    assert _one("قصف على حي الميدان", context_admin1="SY01").location == "Al-Midan"

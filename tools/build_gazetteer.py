@@ -56,6 +56,8 @@ PLACE_KINDS = SETTLEMENT_KINDS | INSIDE_KINDS | {"road", "region", "community", 
 WOF_MERGE_KM = 3.0  # a WOF locality this close to an OCHA community of the same name is that community
 WOF_DUPLICATE_KM = 2.0  # two WOF localities of the same name this close are one place
 EXT_MERGE_KM = 6.0  # an editors' settlement this close to an OCHA community of the same name is that community
+# ... and one this close in the same sub-district (the editors' points were placed from memory, ±3-5 km)
+EXT_MERGE_SAME_ADMIN3_KM = 15.0
 PARENT_CITY_KM = 8.0  # a neighbourhood / facility within this distance of a city belongs to it
 PARENT_TOWN_KM = 4.0  # ... else to the nearest town or community this close
 GRID_DEG = 0.1  # cell size of the nearest-neighbour grid (~10 km)
@@ -335,7 +337,8 @@ def check_extension(row: dict[str, str], admin: dict[str, dict[str, str]], line:
 
 def apply_extension(row: dict[str, str], places: dict[str, dict[str, str]], grid: Grid) -> None:
     """Merge one extensions.csv row: place an OCHA community (by C-code, or a settlement of the same
-    name within EXT_MERGE_KM), or add a new place."""
+    name within EXT_MERGE_KM, or within EXT_MERGE_SAME_ADMIN3_KM in the same sub-district), or add
+    a new place."""
     lat, lon = float(row["lat"]), float(row["lon"])
     if not row["admin3_pcode"]:
         row = {**row, "admin3_pcode": grid.nearest(lat, lon)[1]["admin3_pcode"]}
@@ -343,7 +346,10 @@ def apply_extension(row: dict[str, str], places: dict[str, dict[str, str]], grid
     if row["pcode"] and (com is None or com["admin3_pcode"] != row["admin3_pcode"]):
         raise BuildError(f"extensions.csv: {row['pcode']} is not a community of {row['admin3_pcode']}")
     if com is None and row["kind"] in SETTLEMENT_KINDS:
-        com = _named_near(grid, lat, lon, EXT_MERGE_KM, [row["name_ar"], *split_aliases(row["aliases_ar"])])
+        names = [row["name_ar"], *split_aliases(row["aliases_ar"])]
+        com = _named_near(grid, lat, lon, EXT_MERGE_KM, names) or next(
+            (c for _d, c in grid.within(lat, lon, EXT_MERGE_SAME_ADMIN3_KM)
+             if c["admin3_pcode"] == row["admin3_pcode"] and _same_name(names, c)), None)
     if com is not None:
         _curate(com, row)
         return
