@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from etl import db
-from etl.gazetteer import Gazetteer
+from etl.geo.lookup import Gazetteer
 
 LOGGER = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 Modules: ``lexicon`` (rule data from etl/data/triggers.yaml and actors.yaml, compiled once),
 ``actors`` (alias matching, agent vs target), ``fatalities`` (killed / injured / neutralised),
-``sentences`` (per-sentence analysis: clauses, cues, places), ``enumeration`` ("بلدات X وY وZ"),
+``sentences`` (per-sentence analysis: clauses, cues, places; places come from ``etl.geo``),
 ``assemble`` (one event per place, day and actor pair),
 ``merge`` (deduplication and ACLED's hierarchy), ``extractor`` (the ``Extractor`` implementation).
 """

@@ -34,7 +34,7 @@ from etl.events.model import CIVILIANS_TARGETED
 from etl.events.rules.actors import Mention, agent_and_target, associates, sides_split
 from etl.events.rules.lexicon import Lexicon
 from etl.events.rules.sentences import SAME_TOWN, Analysis, Place, is_coarse, place_key
-from etl.places import PlaceMention
+from etl.geo.resolve import PlaceMention
 
 LOGGER = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ from etl.events.rules.actors import ActorFinder
 from etl.events.rules.assemble import Draft, State, sentence_drafts
 from etl.events.rules.merge import merge
 from etl.events.rules.sentences import analyse
-from etl.places import find_places
+from etl.geo.resolve import find_places
 from etl.settings import LOCAL_ZONE
 
 LOGGER = logging.getLogger(__name__)

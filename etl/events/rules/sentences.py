@@ -14,12 +14,12 @@ from datetime import datetime
 
 from etl.arabic import normalize, normalize_aligned
 from etl.arabic.dates import DateResolution, find_event_dates
-from etl.events.rules import enumeration
 from etl.events.rules.actors import ActorFinder, Mention
 from etl.events.rules.fatalities import Casualty, find_casualties
 from etl.events.rules.lexicon import Lexicon
-from etl.gazetteer import Gazetteer
-from etl.places import PlaceMention, find_places
+from etl.geo import enumeration
+from etl.geo.lookup import Gazetteer
+from etl.geo.resolve import PlaceMention, find_places
 
 LOGGER = logging.getLogger(__name__)
 

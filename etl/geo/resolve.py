@@ -21,17 +21,19 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from etl.arabic import clitic_variants, normalize
-from etl.gazetteer import Gazetteer, Place
+from etl.geo.lookup import Gazetteer
+from etl.geo.sources import Place, distance_km
 
 LOGGER = logging.getLogger(__name__)
 
-CUES_FILE = Path(__file__).parent / "data" / "place_cues.yaml"
+CUES_FILE = Path(__file__).resolve().parent.parent / "data" / "place_cues.yaml"
 MAX_CUE_TOKENS = 3  # longest cue phrase ("خطوط التماس" is 2, "على مقربة من" is 3)
 CUE_CLITICS = "وفبل"  # proclitics accepted on the first word of a cue ("وبلدة", "بحي", "لبلدة")
 FORMS_CACHE_SIZE = 65536  # distinct surface tokens remembered (clitic analysis is the slow part)
@@ -40,6 +42,7 @@ _TOKEN = re.compile(r"(?:[^\W_]|[\u064b-\u065f\u0670\u0640])+")
 _QUOTES = set("\"'«»“”‘’()")  # gap characters that do not break a name or a cue phrase
 ARTICLE = "ال"
 PREP_BA = "ب"
+PREP_LAM = "ل"
 
 RELATION_ORDER = ("origin", "front", "road", "region", "district", "near", "in")
 POINT_RELATIONS = frozenset({"in", "district", "origin"})  # relations that keep precision 1
@@ -47,6 +50,12 @@ PRECISE, NEAR, REGIONAL = 1, 2, 3  # ACLED geo_precision values
 # Governorates whose articles routinely name each other's districts ("حي المزة" in a Rural
 # Damascus round-up): the article context does not rule out a neighbourhood of the partner.
 CONTEXT_PARTNERS = {"SY01": "SY03", "SY03": "SY01"}
+# Namesakes are told apart by their distance to the other places of the sentence / article, in
+# bands (a namesake 3 km away and one 12 km away are equally "near"; the gazetteer order decides).
+ANCHOR_BAND_KM = 15.0
+ANCHOR_FAR_KM = 1000.0  # no anchor with a point
+COMMON, VERY_COMMON = 1, 2  # common-word tiers (etl/data/gazetteer/common_names.csv, needs_cue)
+EDITED = "hadath-editors"  # source suffix of places checked by the editors
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +107,7 @@ class _Item:
     start: int = 0
     locative_clitic: bool = False  # "بذيبان": the name carried the preposition ب
     conj_clitic: bool = False  # "وحزارين"
+    lam_clitic: bool = False  # "للبصيرة": the name carried the preposition ل ("to")
     last: int = -1  # index of the last item this one covers (set by the parser)
 
 
@@ -215,7 +225,8 @@ def _match_name(toks: list[_Token], i: int, gaz: Gazetteer, max_len: int,
                 text = prefix + toks[i].raw[cut:] + _raw_tail(toks, i, length)
                 clitic = toks[i].norm[: len(toks[i].norm) - len(form.removeprefix(prefix))] if cut else ""
                 return _Item("name", i, i + length, places=places, key=key, text=text, start=start,
-                             locative_clitic=PREP_BA in clitic, conj_clitic=clitic.startswith("و"))
+                             locative_clitic=PREP_BA in clitic, conj_clitic=clitic.startswith("و"),
+                             lam_clitic=PREP_LAM in clitic.removesuffix(ARTICLE))
     return None
 
 
@@ -273,8 +284,9 @@ def _items(toks: list[_Token], gaz: Gazetteer, rules: _Rules) -> list[_Item]:
 class _Parser:
     """Groups items into phrases: [cues] head [qualifiers] [range end] [container]."""
 
-    def __init__(self, items: list[_Item], toks: list[_Token], rules: _Rules, context: str | None) -> None:
-        self.items, self.toks, self.rules, self.context = items, toks, rules, context
+    def __init__(self, items: list[_Item], toks: list[_Token], rules: _Rules, context: str | None,
+                 gaz: Gazetteer) -> None:
+        self.items, self.toks, self.rules, self.context, self.gaz = items, toks, rules, context, gaz
 
     def glued(self, k: int) -> bool:
         """Item k follows item k-1 with only whitespace between them."""
@@ -333,24 +345,59 @@ class _Parser:
     def head_at(self, k: int, cues: list[_Item]) -> _Item | None:
         item = self.items[k]
         if item.kind == "name":
-            if cues or self.cued_name_ok(k):
+            if (cues and self.cued_ok(k, cues)) or (not cues and self.bare_ok(k)):
                 return item
             return None
         if item.kind == "word" and self.opens_unknown(cues, k):
             return self.unknown_head(k)
         return None
 
-    def cued_name_ok(self, k: int) -> bool:
-        """A bare name; common-word names need a locative word or clitic before them."""
+    def tier(self, item: _Item) -> int:
+        """How common a word the name is: 2 very common, 1 common (data or needs_cue), 0 not."""
+        return max(self.gaz.common_tier(item.key), 1 if item.key in self.rules.needs_cue else 0)
+
+    def in_context(self, item: _Item) -> bool:
+        """A namesake lies in the article's governorate."""
+        return any(p.admin1_pcode == self.context for p in item.places)
+
+    def edited(self, item: _Item) -> bool:
+        """A namesake was checked by the editors (or is an admin unit)."""
+        return any(p.source.endswith(EDITED) or p.is_admin for p in item.places)
+
+    def cued_ok(self, k: int, cues: list[_Item]) -> bool:
+        """After a cue. A common word known only from OCHA / GeoNames needs a settlement noun
+        ("قرية X", not "قرب منزله"); a very common one too, or a namesake in the article's governorate."""
         item = self.items[k]
-        placed = [p for p in item.places if p.kind != "community"]
-        if item.key not in self.rules.needs_cue and placed:
-            return True
-        if not placed and not any(p.admin1_pcode == self.context for p in item.places):
-            return False  # OCHA communities (many are common words) need a cue or a matching context
+        tier = self.tier(item)
+        typed = any(c.role == "type" for c in cues)
+        if tier and not self.edited(item):
+            return typed
+        return tier < VERY_COMMON or typed or self.in_context(item)
+
+    def bare_ok(self, k: int) -> bool:
+        """A name without a cue. Common words known only from OCHA / GeoNames never count bare
+        ("بجروح", "في حالات"); the editors' common words need a locative word or clitic ("في دمر",
+        not "دمّر القصف"), very common ones also a namesake in the article's governorate; other
+        names known only from OCHA / GeoNames need a locative or a matching context."""
+        item = self.items[k]
+        tier, edited = self.tier(item), self.edited(item)
         prev = self.items[k - 1] if k > 0 else None
-        return item.locative_clitic or bool(
+        locative = item.locative_clitic or bool(
             prev and prev.kind == "word" and prev.key in self.rules.locative and self.glued(k))
+        if tier and not edited:
+            return False
+        if tier >= VERY_COMMON:
+            return locative and self.in_context(item)
+        if tier == COMMON:
+            return locative or item.lam_clitic or (item.conj_clitic and self.follows_name(k))
+        if edited:
+            return True
+        return locative or self.in_context(item) or (item.conj_clitic and self.follows_name(k))
+
+    def follows_name(self, k: int) -> bool:
+        """Item k is joined by و to a place name right before it ("في ذيبان والشحيل")."""
+        prev = self.items[k - 1] if k > 0 else None
+        return bool(prev and prev.kind == "name" and self.glued(k))
 
     def opens_unknown(self, cues: list[_Item], k: int) -> bool:
         if not cues or self.items[k].key in self.rules.stopwords:
@@ -442,11 +489,23 @@ def _kind_hint(cues: list[_Item]) -> str:
     return next((c.data.get("kind", "") for c in reversed(cues) if c.role == "type"), "")
 
 
-def _choose(places: list[Place], admin1: str | None, hint: str) -> Place:
-    def score(place: Place) -> tuple[bool, bool]:
-        return (bool(admin1) and place.admin1_pcode != admin1, bool(hint) and not _fits(place, hint))
+def _choose(places: list[Place], admin1: str | None, hint: str, anchors: Sequence[Place] = ()) -> Place:
+    """The best namesake: in the governorate, of the hinted kind, near a place named nearby
+    (``anchors``), then the gazetteer's own order (editors' places, OCHA, GeoNames, admin units)."""
+    def score(place: Place) -> tuple[bool, bool, bool, float]:
+        named_city = hint == "city" and place.kind == "city"  # "مدينة رأس العين": the city, whatever the context
+        return (not named_city and hint == "city", bool(admin1) and place.admin1_pcode != admin1,
+                bool(hint) and not _fits(place, hint), _anchor_distance(place, anchors))
 
     return min(places, key=score)  # min is stable: the gazetteer's own order breaks ties
+
+
+def _anchor_distance(place: Place, anchors: Sequence[Place]) -> float:
+    """Distance to the nearest anchor in ANCHOR_BAND_KM steps (0 when none is known)."""
+    if not anchors:
+        return 0.0
+    found = [d for a in anchors if a.pcode != place.pcode and (d := distance_km(a, place)) is not None]
+    return min(found, default=ANCHOR_FAR_KM) // ANCHOR_BAND_KM
 
 
 def _fits(place: Place, hint: str) -> bool:
@@ -469,9 +528,10 @@ class _Target:
 
 
 class _Resolver:
-    def __init__(self, gaz: Gazetteer, context_admin1: str | None) -> None:
+    def __init__(self, gaz: Gazetteer, context_admin1: str | None, anchors: Sequence[Place] = ()) -> None:
         self.gaz = gaz
         self.context = self._admin1_pcode(context_admin1)
+        self.anchors: list[Place] = [a for a in anchors if a.lat is not None]
 
     def _admin1_pcode(self, value: str | None) -> str | None:
         if not value:
@@ -481,10 +541,13 @@ class _Resolver:
         place = self.gaz.admin1_by_name(value)
         return place.pcode if place else None
 
-    def resolve(self, phrase: _Phrase, fallback: _Target | None) -> _Target:
+    def resolve(self, phrase: _Phrase, fallback: _Target | None, hint: str | None = None) -> _Target:
+        """``hint``: a governorate named earlier in the sentence ("في محافظة الحسكة ... بلدة X"),
+        which overrides the article's."""
         relation = _relation(phrase.cues)
-        outer = self.resolve(phrase.container, None) if phrase.container else None
-        admin1 = outer.place.admin1_pcode if outer and outer.place else self.context
+        context = hint or self.context
+        outer = self._outer(phrase, context) if phrase.container else None
+        admin1 = outer.place.admin1_pcode if outer and outer.place else context
         head = phrase.head
         place = None if head.kind == "unknown" else self._pick(head, admin1, phrase.cues, outer)
         if place is None:
@@ -497,10 +560,19 @@ class _Resolver:
             return _Target(place, REGIONAL, head.text, "region" if relation == "in" else relation, True)
         return _Target(place, _precision(place, relation), head.text, relation, True)
 
-    @staticmethod
-    def _pick(head: _Item, admin1: str | None, cues: list[_Item], outer: _Target | None) -> Place | None:
+    def _outer(self, phrase: _Phrase, context: str | None) -> _Target:
+        """The container, read together with its head: of "بلدة تل حلف قرب مدينة رأس العين" the Ras
+        al-Ain near a Tell Halaf (Al-Hasakeh), not the namesake village of the article's governorate."""
+        container = phrase.container
+        if phrase.head.kind != "name" or container.head.kind != "name" or len(container.head.places) < 2:
+            return self.resolve(container, None, context)
+        best = min(container.head.places, key=lambda c: _fit(c, phrase.head.places, context))
+        return self.resolve(container, None, best.admin1_pcode)
+
+    def _pick(self, head: _Item, admin1: str | None, cues: list[_Item], outer: _Target | None) -> Place | None:
         """The best namesake; None when the container's (or a district's) governorate has none."""
-        place = _choose(head.places, admin1, _kind_hint(cues))
+        anchors = [outer.place] if outer and outer.place and outer.place.lat is not None else self.anchors
+        place = _choose(head.places, admin1, _kind_hint(cues), anchors)
         strict = outer is not None or _relation(cues) == "district"
         if strict and admin1 and place.admin1_pcode != admin1:
             if outer is None and CONTEXT_PARTNERS.get(admin1) == place.admin1_pcode:
@@ -524,6 +596,19 @@ class _Resolver:
             return _Target(outer.place, precision, head.text, relation, False)
         admin1 = self.gaz.admin1_by_pcode(self.context) if self.context else None
         return _Target(admin1, REGIONAL, head.text, relation, False)
+
+
+def _fit(container: Place, heads: list[Place], context: str | None) -> tuple[bool, float, bool]:
+    """How well a container namesake encloses one of the head's namesakes (lower is better)."""
+    best = min((not container.is_admin and h.admin1_pcode != container.admin1_pcode
+                or container.is_admin and not _inside(h, container),
+                (distance_km(h, container) or 0.0) // ANCHOR_BAND_KM) for h in heads)
+    return (*best, bool(context) and container.admin1_pcode != context)
+
+
+def _inside(place: Place, unit: Place) -> bool:
+    codes = {1: place.admin1_pcode, 2: place.admin2_pcode, 3: place.admin3_pcode}
+    return codes.get(unit.level) == unit.pcode
 
 
 def _precision(place: Place, relation: str) -> int:
@@ -555,13 +640,16 @@ def _mention(phrase: _Phrase, target: _Target, toks: list[_Token], items: list[_
     )
 
 
-def find_places(sentence: str, *, context_admin1: str | None = None,
-                gazetteer: Gazetteer | None = None) -> list[PlaceMention]:
+def find_places(sentence: str, *, context_admin1: str | None = None, gazetteer: Gazetteer | None = None,
+                anchors: Sequence[Place] = ()) -> list[PlaceMention]:
     """Place mentions in one sentence, in text order.
 
     ``context_admin1`` (pcode "SY09" or name "Deir-ez-Zor") is the article's main governorate:
     it breaks ties between namesakes and encloses unknown places when the sentence gives nothing
-    better. Mentions with relation 'origin' describe where a person comes from: not event places.
+    better; a governorate named earlier in the sentence ("في محافظة الحسكة") overrides it.
+    ``anchors``: places already resolved in the article (e.g. its title and lead): among namesakes,
+    the one nearest to them (or to the sentence's unambiguous names) is chosen.
+    Mentions with relation 'origin' describe where a person comes from: not event places.
     """
     gaz = gazetteer or Gazetteer.load()
     rules = _rules()
@@ -569,14 +657,27 @@ def find_places(sentence: str, *, context_admin1: str | None = None,
     if not toks:
         return []
     items = _items(toks, gaz, rules)
-    resolver = _Resolver(gaz, context_admin1)
-    phrases = _Parser(items, toks, rules, resolver.context).parse()
-    known = [resolver.resolve(p, None) if p.head.kind == "name" else None for p in phrases]
+    resolver = _Resolver(gaz, context_admin1, anchors)
+    phrases = _Parser(items, toks, rules, resolver.context, gaz).parse()
+    resolver.anchors += _sentence_anchors(phrases)
+    known: list[_Target | None] = []
+    hint = None
+    for phrase in phrases:
+        target = resolver.resolve(phrase, None, hint) if phrase.head.kind == "name" else None
+        known.append(target)
+        if target and target.place is not None and target.place.level == 1 and target.relation == "region":
+            hint = target.place.pcode  # "في محافظة الحسكة ...": the rest of the sentence is there
     mentions = []
     for n, phrase in enumerate(phrases):
         target = known[n] or resolver.resolve(phrase, _nearest_known(known, phrases, n))
         mentions.append(_mention(phrase, target, toks, items, gaz))
     return mentions
+
+
+def _sentence_anchors(phrases: list[_Phrase]) -> list[Place]:
+    """Points of the sentence's unambiguous names (one namesake), for telling other namesakes apart."""
+    return [p.head.places[0] for p in phrases
+            if p.head.kind == "name" and len(p.head.places) == 1 and p.head.places[0].has_own_point]
 
 
 def _nearest_known(known: list[_Target | None], phrases: list[_Phrase], n: int) -> _Target | None:

@@ -1,12 +1,12 @@
-"""Toponym resolution in sentences (etl.places.find_places) against the shipped gazetteer."""
+"""Toponym resolution in sentences (etl.geo.resolve.find_places) against the shipped gazetteer."""
 
 from __future__ import annotations
 
 import pytest
 
 from etl.arabic import normalize
-from etl.gazetteer import in_syria
-from etl.places import PlaceMention, find_places
+from etl.geo.resolve import PlaceMention, find_places
+from etl.geo.sources import in_syria
 
 
 def _one(sentence: str, **kwargs) -> PlaceMention:
@@ -23,7 +23,7 @@ def test_countryside_of_governorate_is_region_precision_3() -> None:
     m = _one("اشتباكات بين داعش وقسد في ريف دير الزور الشرقي")
     assert _facts(m) == ("SY09", "Deir-ez-Zor", 3, True, "region")
     assert m.place.level == 1 and m.admin1 == "Deir-ez-Zor"
-    assert (m.latitude, m.longitude) == (35.336, 40.141)  # the provincial capital stands in
+    assert (m.latitude, m.longitude) == (35.332, 40.146)  # the provincial capital (OCHA point) stands in
     assert "ريف دير الزور الشرقي" in "اشتباكات بين داعش وقسد في ريف دير الزور الشرقي"[m.start:m.end]
 
 
@@ -46,7 +46,7 @@ def test_named_sub_region_precision_2() -> None:
     ("قتل ثلاثة عناصر في بلدة ذيبان بريف دير الزور الشرقي", ("SY09", "Thiban", 1, True, "in")),
     ("داهمت دورية قرية الكشكية", ("SY09", "Al-Kishkiyeh", 1, True, "in")),
     ("قتل مدني في مدينة منبج بريف حلب الشرقي", ("SY02", "Menbij", 1, True, "in")),
-    ("قصفت المدفعية بلدة مرعناز", ("SY02", "Maraanaz", 2, True, "in")),  # admin3 centroid only
+    ("قصفت المدفعية بلدة مرعناز", ("SY02", "Maraanaz", 1, True, "in")),  # OCHA community point
 ])
 def test_named_community(sentence: str, expected: tuple) -> None:
     assert _facts(_one(sentence)) == expected
@@ -56,7 +56,8 @@ def test_community_text_and_coordinates() -> None:
     sentence = "قتل ثلاثة عناصر في بلدة ذيبان بريف دير الزور الشرقي"
     m = _one(sentence)
     assert (m.text_ar, m.location_ar, m.admin2, m.admin3) == ("ذيبان", "ذيبان", "Al Mayadin", "Thiban")
-    assert (m.latitude, m.longitude) == (35.008, 40.512)
+    assert (m.latitude, m.longitude) == (35.011, 40.505)  # OCHA's point of community C5202
+    assert m.place.pcode == "C5202"
     assert sentence[m.start:m.end] == "بلدة ذيبان بريف دير الزور الشرقي"
 
 
@@ -90,7 +91,7 @@ def test_unknown_district_falls_back_to_city() -> None:
     m = _one("قصف على حي الشهداء في مدينة الحسكة")
     assert _facts(m) == ("SY08", "Al-Hasakeh", 2, False, "district")
     assert (m.text_ar, m.location_ar) == ("الشهداء", "الحسكة")
-    assert (m.latitude, m.longitude) == (36.502, 40.742)
+    assert (m.latitude, m.longitude) == (36.505, 40.743)
 
 
 def test_front_line_takes_first_end() -> None:
@@ -182,7 +183,7 @@ def test_definite_village_word_does_not_open_a_name() -> None:
 def test_coordinated_villages_share_the_cue() -> None:
     mentions = find_places("قصف الجيش التركي قريتي مرعناز وشوارغة الأرز")
     assert [(m.location, m.geo_precision) for m in mentions] == [
-        ("Maraanaz", 2), ("Shawarghet Elarz", 2)]
+        ("Maraanaz", 1), ("Shawarghet Elarz", 1)]
 
 
 def test_mentions_are_inside_syria() -> None:
@@ -211,7 +212,7 @@ def test_mentions_are_inside_syria() -> None:
 def test_editor_places_added_for_gold_articles(sentence: str, context: str, expected: tuple) -> None:
     m = _one(sentence, context_admin1=context)
     assert _facts(m) == expected
-    assert m.place.source == "hadath-editors" and in_syria(m.latitude, m.longitude)
+    assert m.place.source.endswith("hadath-editors") and in_syria(m.latitude, m.longitude)
 
 
 def test_person_name_akrama_needs_a_cue() -> None:
@@ -231,3 +232,73 @@ def test_damascus_district_in_a_rural_damascus_article() -> None:
     # another governorate's context still rules out a namesake neighbourhood
     m = _one("مداهمات في حي المزة", context_admin1="SY09")
     assert (m.admin1_pcode, m.resolved) == ("SY09", False)
+
+
+# --- common words, context and namesakes (national gazetteer) -----------------------------------
+def test_verb_dammar_is_not_the_dummar_district() -> None:
+    assert find_places("دمّر القصف عشرات المنازل", context_admin1="SY01") == []
+    assert find_places("دمر القصف عشرات المنازل", context_admin1="SY01") == []
+    m = _one("انفجرت عبوة ناسفة في دمر", context_admin1="SY01")
+    assert (m.location, m.admin1_pcode, m.relation) == ("Dummar", "SY01", "district")
+
+
+@pytest.mark.parametrize("sentence", [
+    "أصيب مدنيان بجروح خطيرة جراء القصف",  # جروح: an OCHA community name, a common word
+    "قتل شاب في منزله برصاص مجهولين",  # منزله
+    "ما أدى إلى مقتله على الفور",  # مقتله
+])
+def test_common_words_known_only_from_ocha_or_geonames_are_not_places(sentence: str) -> None:
+    assert [m.text_ar for m in find_places(sentence, context_admin1="SY05")] == []
+
+
+def test_common_word_village_counts_after_a_settlement_noun() -> None:
+    m = _one("قصفت قوات النظام قرية جروح بريف حماة")
+    assert (m.admin1_pcode, m.resolved, m.place.source.startswith("ocha-hdx")) == ("SY05", True, True)
+
+
+def test_village_known_only_from_ocha_needs_a_locative_or_context() -> None:
+    assert find_places("قال جورين إن الوضع هادئ") == []  # no preposition, no context
+    assert _one("قال جورين إن الوضع هادئ", context_admin1="SY05").admin1_pcode == "SY05"
+    m = _one("اشتباكات في جورين", context_admin1="SY05")
+    assert (m.admin1_pcode, m.place.pcode in ("C3174", "C3178"), m.geo_precision) == ("SY05", True, 1)
+
+
+def test_container_is_read_with_its_head_not_the_article_context() -> None:
+    sentence = "اشتباكات في محيط بلدة تل حلف قرب مدينة رأس العين"
+    m = _one(sentence, context_admin1="SY03")  # Rural Damascus has a village called رأس العين
+    assert (m.location, m.admin1_pcode, m.resolved) == ("Tell Halaf", "SY08", True)
+
+
+def test_governorate_named_earlier_in_the_sentence_overrides_the_article() -> None:
+    sentence = "وفي محافظة الحسكة، دارت اشتباكات في قرية مشرافة جنوب مدينة رأس العين"
+    mentions = find_places(sentence, context_admin1="SY03")
+    assert [m.admin1_pcode for m in mentions] == ["SY08", "SY08"]
+    assert mentions[1].place.admin1_pcode == "SY08" and mentions[1].relation == "in"
+
+
+def test_anchors_choose_the_nearest_namesake() -> None:
+    from etl.geo.lookup import Gazetteer
+
+    gaz = Gazetteer.load()
+    sentence = "قصف مدفعي على الصالحية"
+    by_deir = _one(sentence, anchors=[gaz.lookup("البصيرة")[0]])
+    by_hasakeh = _one(sentence, anchors=[gaz.lookup("تل تمر")[0]])
+    assert (by_deir.admin1_pcode, by_hasakeh.admin1_pcode) == ("SY09", "SY08")
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("استهدفت غارات إسرائيلية مطار الشعيرات العسكري", ("SY04", "Shayrat Airbase", "airbase")),
+    ("قصف مسيّر على سد تشرين", ("SY02", "Tishreen Dam", "dam")),
+    ("أغلقت السلطات معبر نصيب الحدودي", ("SY12", "Nasib Crossing", "crossing")),
+    ("توفي معتقل في سجن صيدنايا", ("SY03", "Saydnaya Prison", "prison")),
+    ("تجمع المحتجون في ساحة الكرامة وسط السويداء", ("SY13", "Karama Square", "")),
+])
+def test_facilities_resolve_with_their_category(sentence: str, expected: tuple) -> None:
+    m = [m for m in find_places(sentence) if m.place is not None and m.place.kind in ("facility", "square")][0]
+    assert (m.admin1_pcode, m.location, m.place.category) == expected
+    assert m.geo_precision == 1 and in_syria(m.latitude, m.longitude)
+
+
+def test_neighbourhood_of_aleppo_and_of_damascus_by_context() -> None:
+    assert _one("قصف على حي الميدان", context_admin1="SY02").location == "Al-Midan (Aleppo)"
+    assert _one("قصف على حي الميدان", context_admin1="SY01").location == "Al-Midan"

@@ -1,6 +1,6 @@
 """Enumerated places: "بلدات البارة وكنصفرة والفطيرة"، "قرى X، Y، Z".
 
-``etl.places`` resolves the names it knows; names of an enumeration that the gazetteer lacks
+``etl.geo.resolve`` resolves the names it knows; names of an enumeration that the gazetteer lacks
 are added here as unresolved mentions enclosed by the unit of a known sibling (or by the
 governorate of the article), so that "attacks on seven named towns" become seven events.
 """
@@ -12,8 +12,8 @@ import re
 from dataclasses import replace
 
 from etl.arabic import normalize
-from etl.gazetteer import Gazetteer
-from etl.places import PlaceMention
+from etl.geo.lookup import Gazetteer
+from etl.geo.resolve import PlaceMention
 
 LOGGER = logging.getLogger(__name__)
 
