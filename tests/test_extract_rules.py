@@ -301,3 +301,11 @@ def test_a_crowd_going_out_is_a_protest_and_casualty_details_mark_civilian_victi
     assert _one("خرج الآلاف اليوم في مدينة الباب.")[:2] == ("Protests", "Peaceful protest")
     events = extract("قصفت قوات النظام اليوم بلدة البارة بالبراميل المتفجرة. وتسبب القصف بمقتل خمسة مدنيين في البارة.")
     assert [(e.actor2, e.fatalities) for e in events] == [("Civilians (Syria)", 5)]
+
+
+def test_flyovers_crowds_and_killings_at_protests():
+    assert extract("حلق الطيران الحربي اليوم فوق بلدة الحولة.") == []
+    assert _one("خرجت اليوم مظاهرة شاركت فيها حشود كبيرة في مدينة الرستن.")[:2] == ("Protests", "Peaceful protest")
+    events = extract("قتل اليوم ثلاثة أشخاص برصاص قوات الأمن خلال قمع مظاهرة في مدينة الرستن.")
+    assert [(e.sub_event_type, e.actor2, e.fatalities) for e in events] == [
+        ("Excessive force against protesters", "Police Forces of Syria (2000-2024)", 3)]

@@ -46,6 +46,7 @@ SEIZURE = "seizure"
 POSITION_ATTACK = "position attack"  # an attack on a checkpoint, patrol or post: an armed clash
 ATTEMPT = "attempted takeover"  # "حاولت قوات النظام اقتحام الحي": fighting, not a takeover
 TRANSFER = "Non-violent transfer of territory"
+EXCESSIVE = "Excessive force against protesters"
 RIOTS = "Riots"
 RIOTERS = "Rioters (Syria)"
 VAC = "Violence against civilians"
@@ -233,6 +234,8 @@ def _make(lex: Lexicon, a: Analysis, place: Place, state: State, published: date
     etype = lex.sub_to_type[sub]
     day, precision, explicit = _date_for(a, place, state, published)
     killed, civ, combatant = _killed(a, place, places)
+    if etype == PROTESTS and killed and sub != EXCESSIVE:  # "استشهد 13 برصاص الأمن خلال قمع مظاهرة"
+        sub = EXCESSIVE
     if sub == IED and agent is not None and agent.role == "neutral":
         agent = None  # a bomb or mine: only an explicit perpetrator ("زرعتها خلايا التنظيم") is coded
     actor1, inter1 = (agent.actor, agent.inter) if agent else ("", 0)

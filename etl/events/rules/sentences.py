@@ -34,7 +34,9 @@ SAME_TOWN = re.compile(r"(?<![^\W_])(?:في|داخل|في محيط|محيط|عل
 _BREAK = re.compile(
     r"(?<![^\W_])(?:فيما|وفيما|بينما|في حين|كما|وكما|بعد|وبعد|عقب|اثر|إثر|بالتزامن|تزامنا|في المقابل|ثم|قبل|وقبل"
     r"|وكان|وكانت|كان قد|كانت قد|حيث|من جهته|من جهتها|في سياق|وفي|واضاف|واشار|وذكر|وقال|واكد|وافاد|ما ادي|ما اسفر|مما ادي|ما تسبب)(?![^\W_])"
-    r"|[;:]"
+    r"|[;:]|\s[-–]\s"
+    # a relative clause brings its own date and tactic: "وفي حمص - التي قتل فيها أمس 20 شخصاً - شملت"
+    r"|(?<![^\W_])(?:التي|الذي|الذين)(?![^\W_])"
     # a coordinated past-tense verb opens a new clause: "اقتحمت ... حي التضامن وقصفت ... حي القدم"
     r"|(?<![^\W_])و(?!ال)(?=[^\W_]\w+(?<!ا)(?:ت|وا)(?![^\W_]))")
 # "وعقب الهجوم بساعات، شنت قسد حملة دهم": a definite tactic noun after "after/before/since" names
@@ -103,6 +105,17 @@ def _attempted(lex: Lexicon, folded: str, trigger: tuple[int, int, str]) -> tupl
     if label != TERRITORY_LABEL or not lex.cues["attempt"].find(folded[max(0, start - ATTEMPT_WINDOW):start]):
         return trigger
     return start, end, ATTEMPT_LABEL
+
+
+_FLYOVER = re.compile(r"(?<![^\W_])[وف]?(?:حلق|حلقت|تحليق|يحلق|تحلق|حلقت|جاب\w*|رصد\w*)\s+(?:\S+\s+)?$")
+FLYOVER_WINDOW = 16  # characters before an aircraft trigger searched for "حلّق" / "تحليق"
+AIR_STRIKE = "Air/drone strike"
+
+
+def _flyover(folded: str, trigger: tuple[int, int, str]) -> bool:
+    """"حلق الطيران الحربي فوق بلدة الحولة": aircraft flying over strike nothing."""
+    start, _end, label = trigger
+    return label == AIR_STRIKE and bool(_FLYOVER.search(folded[max(0, start - FLYOVER_WINDOW):start]))
 
 
 def _first(cat, folded: str) -> int | None:
@@ -212,10 +225,11 @@ def _event_places(lex: Lexicon, a: Analysis, mentions: list[PlaceMention], offse
     kept = [p for p in kept if not _ROAD_END.search(a.folded[max(0, heads[id(p)] - ROAD_WINDOW):heads[id(p)]])]
     others = [p.mention for p in kept]
     placed = [p for p in kept if not _container(p.mention, a.folded, p.pos, others)]
-    kept = [p for p in placed if not is_coarse(p.mention) and not _bare_capital(p.mention, a.folded, p.pos)]
+    protest = any(lex.sub_to_type.get(t[2]) == "Protests" for t in a.triggers)
+    kept = [p for p in placed if not is_coarse(p.mention)
+            and (protest or not _bare_capital(p.mention, a.folded, p.pos))]  # crowds gather in the city
     if not kept:  # only "ريف X", "محافظة X" or a region ("بادية الميادين") is named: placed there (geo 3)
         kept = [p for p in placed if _named_region(p, a.folded)]
-    protest = any(lex.sub_to_type.get(t[2]) == "Protests" for t in a.triggers)
     personal = any(t[2] in PERSONAL_SUBS and t[0] not in a.weak and not a.folded.startswith(("ال", "وال"), t[0])
                    for t in a.triggers)  # "اختطف مسلحون شاباً", not "عملية القتل" (an event told before)
     same = SAME_TOWN.search(a.folded)
@@ -262,7 +276,7 @@ def analyse(lex: Lexicon, finder: ActorFinder, index: int, para: int, text: str,
     a.triggers = lex.triggers.find(folded)
     a.triggers = [t for t in a.triggers if not _OTHER_EVENT.search(folded[max(0, t[0] - OTHER_EVENT_WINDOW):t[0]])
                   or not folded.startswith(("ال", "وال"), t[0])]
-    a.triggers = [_attempted(lex, folded, t) for t in a.triggers]
+    a.triggers = [_attempted(lex, folded, t) for t in a.triggers if not _flyover(folded, t)]
     seized = [t[0] for t in a.triggers if t[2] == "seizure"]
     if seized:  # "ضبطت بحوزتهم أسلحة وعبوات ناسفة": the explosives are what was seized
         a.triggers = [t for t in a.triggers if t[0] < seized[0] or lex.sub_to_type.get(t[2]) != EXPLOSIONS]
