@@ -111,7 +111,10 @@ def _sub_for(lex: Lexicon, a: Analysis, place: Place) -> str | None:
         own = before[-1:] or strong[:1] or a.triggers[:1]
     if not own:
         return None
-    return min(own, key=lambda t: lex.priority[t[2]])[2]
+    best = min(own, key=lambda t: lex.priority[t[2]])[2]
+    if lex.sub_to_type.get(best) == PROTESTS:  # a protest's treatment is told anywhere in the sentence
+        best = min((t for t in a.triggers if lex.sub_to_type.get(t[2]) == PROTESTS), key=lambda t: lex.priority[t[2]])[2]
+    return best
 
 
 def _strong(a: Analysis, triggers: list) -> list:

@@ -226,8 +226,8 @@ def _event_places(lex: Lexicon, a: Analysis, mentions: list[PlaceMention], offse
     others = [p.mention for p in kept]
     placed = [p for p in kept if not _container(p.mention, a.folded, p.pos, others)]
     protest = any(lex.sub_to_type.get(t[2]) == "Protests" for t in a.triggers)
-    kept = [p for p in placed if not is_coarse(p.mention)
-            and (protest or not _bare_capital(p.mention, a.folded, p.pos))]  # crowds gather in the city
+    crowd = protest and all(lex.sub_to_type.get(t[2]) == "Protests" for t in a.triggers)  # crowds gather in the city
+    kept = [p for p in placed if not is_coarse(p.mention) and (crowd or not _bare_capital(p.mention, a.folded, p.pos))]
     if not kept:  # only "ريف X", "محافظة X" or a region ("بادية الميادين") is named: placed there (geo 3)
         kept = [p for p in placed if _named_region(p, a.folded)]
     personal = any(t[2] in PERSONAL_SUBS and t[0] not in a.weak and not a.folded.startswith(("ال", "وال"), t[0])
