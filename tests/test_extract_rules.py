@@ -309,3 +309,23 @@ def test_flyovers_crowds_and_killings_at_protests():
     events = extract("قتل اليوم ثلاثة أشخاص برصاص قوات الأمن خلال قمع مظاهرة في مدينة الرستن.")
     assert [(e.sub_event_type, e.actor2, e.fatalities) for e in events] == [
         ("Excessive force against protesters", "Police Forces of Syria (2000-2024)", 3)]
+
+
+# --- one event per incident ---------------------------------------------------------------------
+
+def test_one_incident_told_several_times_is_one_event_at_its_most_specific_place():
+    text = ("قصف عنيف بالبراميل المتفجرة على كنصفرة\n"
+            "قصفت قوات النظام مساء أمس بلدة كنصفرة في جبل الزاوية بالبراميل المتفجرة.\n"
+            "وقال مراسلنا إن القصف على ريف إدلب الجنوبي أدى إلى مقتل ثلاثة مدنيين.")
+    events = extract(text)
+    assert [(e.location_ar, e.event_date, e.actor1, e.fatalities) for e in events] == [
+        ("كنصفرة", date(2022, 1, 19), "Military Forces of Syria (2000-2024)", 3)]
+    assert len(events[0].evidence) == 3  # every telling is kept as evidence
+
+
+def test_different_incidents_at_one_place_or_nearby_places_stay_apart():
+    car_bomb = extract("انفجرت سيارة مفخخة اليوم في مدينة عفرين. وعقب التفجير اندلعت اشتباكات بين فصيلين "
+                       "من الجيش الوطني في مدينة عفرين.")
+    assert sorted(e.event_type for e in car_bomb) == ["Battles", "Explosions/Remote violence"]
+    villages = extract("قصفت قوات النظام اليوم بلدة كنصفرة بالمدفعية. كما قصفت قوات النظام بلدة البارة بالمدفعية.")
+    assert sorted(e.location_ar for e in villages) == ["البارة", "كنصفرة"]

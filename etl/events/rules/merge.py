@@ -1,16 +1,38 @@
-"""Merging drafts into ACLED events (one per day, place, type and actor pair)."""
+"""Merging drafts into ACLED events: one per day, place, type and actor pair, and one per incident.
+
+Two passes over the article's drafts, in text order:
+
+1. the same day, place key, type and compatible actors: one event (a lead and its detail);
+2. one incident told several times across the article (a lead, a source's quote, an aftermath
+   sentence): drafts from different sentences with the same day (a day apart when one of them
+   has no date of its own, such as a headline), the same type, compatible actors and places
+   that are the same or contained in one another (a village in its sub-district, a roundabout
+   in its city, a region and a town in it). Nearby but distinct places stay apart: real reports
+   list neighbouring villages hit the same day, which ACLED codes one by one. A sentence that opens with an additive connective
+   ("كما", "في حين", "وفي سياق متصل"...) reports another incident and is never merged this way.
+
+The merged event keeps the most specific place, all evidence sentences and the highest single
+fatality figure.
+"""
 
 from __future__ import annotations
 
 import logging
+import re
 
-from etl.events.rules.assemble import BATTLES, CIVILIANS, EXPLOSIONS, Draft
+from etl.arabic import normalize
+from etl.events.rules.assemble import BATTLES, CIVILIANS, EXPLOSIONS, UNIDENTIFIED, Draft
 from etl.events.rules.lexicon import Lexicon
 from etl.events.rules.sentences import is_coarse
+from etl.geo.lookup import Gazetteer
+from etl.geo.resolve import PlaceMention
 
 LOGGER = logging.getLogger(__name__)
 
 COARSE_LEVELS = (1, 2)  # governorate / district: an event placed only there may be a lead summary
+UNDATED_SLACK_DAYS = 1  # a headline without a date may name the incident its body dates "أمس"
+_ADDITIVE = re.compile(r"^\W*(?:و?كما|و?كذلك|و?ايضا|في حين|و?فيما|و?بينما|و?الي ذلك|و?في سياق|و?في المقابل|"
+                       r"و?بالتزامن|تزامنا|و?من جه(?:ه|ة) اخري|و?في وقت لاحق|و?علي صعيد|و?في (?:ريف|مدينه|محافظه|بلده))(?![^\W_])")
 
 
 def _compatible(a: Draft, b: Draft) -> bool:
@@ -47,12 +69,80 @@ def merge(lex: Lexicon, drafts: list[Draft]) -> list[Draft]:
             out.append(d)
         else:
             _absorb(lex, twin, d)
-    return [d for d in out if not _summarised(d, out)]
+    for d in [d for d in out if _details(d, out)]:
+        finer = _details(d, out)
+        out.remove(d)
+        for o in finer:  # the summary's sentences are evidence of the detailed events
+            o.sentences.update(d.sentences)
+        if len(finer) == 1:  # its toll is the one detailed event's toll
+            finer[0].fatalities = max(finer[0].fatalities, d.fatalities)
+    return _incidents(lex, out)
 
 
-def _summarised(d: Draft, drafts: list[Draft]) -> bool:
-    """A governorate/district-level event restated in detail by finer events of the same kind."""
-    if not is_coarse(d.place):
+def _incidents(lex: Lexicon, drafts: list[Draft]) -> list[Draft]:
+    """Second pass: the mentions of one incident across the article become one event."""
+    gaz = Gazetteer.load()
+    out: list[Draft] = []
+    for d in drafts:
+        twin = next((o for o in out if _same_incident(gaz, o, d)), None)
+        if twin is None:
+            out.append(d)
+            continue
+        if d.explicit_date and not twin.explicit_date or twin.actor1 in ("", UNIDENTIFIED) != (d.actor1 in ("", UNIDENTIFIED)) \
+                and d.actor1 not in ("", UNIDENTIFIED):
+            out[out.index(twin)], twin, d = d, d, twin  # the dated, attributed telling leads
+        specific = _more_specific(gaz, d.place, twin.place)
+        _absorb(lex, twin, d)
+        if specific is d.place:
+            twin.place, twin.day, twin.precision = d.place, (d.day if d.explicit_date else twin.day), twin.precision
+        elif d.explicit_date and not twin.explicit_date:
+            twin.day, twin.precision = d.day, d.precision
+    return out
+
+
+def _opens_new_report(d: Draft) -> bool:
+    first = d.sentences[min(d.sentences)]
+    return bool(_ADDITIVE.match(normalize(first)))
+
+
+def _same_incident(gaz: Gazetteer, a: Draft, b: Draft) -> bool:
+    if set(a.sentences) & set(b.sentences) or _opens_new_report(b):
+        return False  # one sentence's places are separate events; "كما ..." is another incident
+    slack = 0 if a.explicit_date and b.explicit_date else UNDATED_SLACK_DAYS
+    if abs((a.day - b.day).days) > slack:
         return False
-    return any(o is not d and o.etype == d.etype and o.day == d.day and not is_coarse(o.place)
-               and o.place.admin1_pcode == d.place.admin1_pcode for o in drafts)
+    if a.etype != b.etype:
+        return False  # a car bomb and the clashes after it are two incidents
+    return _same_side(a.actor1, b.actor1) and _same_side(a.actor2, b.actor2, victims=True) \
+        and _related_places(gaz, a.place, b.place)
+
+
+def _same_side(x: str, y: str, victims: bool = False) -> bool:
+    """Actors that can be the same party: equal, or one unknown / unnamed."""
+    unknown = {"", UNIDENTIFIED} | ({CIVILIANS} if victims else set())
+    return x == y or x in unknown or y in unknown
+
+
+def _related_places(gaz: Gazetteer, a: PlaceMention, b: PlaceMention) -> bool:
+    if a.place is None or b.place is None or not (a.resolved and b.resolved):
+        return normalize(a.location_ar) == normalize(b.location_ar) and a.admin1_pcode == b.admin1_pcode
+    return gaz.contains(a.place, b.place) or gaz.contains(b.place, a.place)
+
+
+def _more_specific(gaz: Gazetteer, a: PlaceMention, b: PlaceMention) -> PlaceMention:
+    """The finer of two related places: the contained one, else the better geo_precision."""
+    if a.place is not None and b.place is not None and a.resolved and b.resolved:
+        if gaz.contains(a.place, b.place) and a.place.pcode != b.place.pcode:
+            return b
+        if gaz.contains(b.place, a.place) and a.place.pcode != b.place.pcode:
+            return a
+    rank = (b.geo_precision, not b.resolved) < (a.geo_precision, not a.resolved)
+    return b if rank else a
+
+
+def _details(d: Draft, drafts: list[Draft]) -> list[Draft]:
+    """The finer events of the same kind that restate a governorate/district-level event in detail."""
+    if not is_coarse(d.place):
+        return []
+    return [o for o in drafts if o is not d and o.etype == d.etype and o.day == d.day and not is_coarse(o.place)
+            and o.place.admin1_pcode == d.place.admin1_pcode]

@@ -112,9 +112,17 @@ FLYOVER_WINDOW = 16  # characters before an aircraft trigger searched for "حل�
 AIR_STRIKE = "Air/drone strike"
 
 
+_AIR_DEFENCE = re.compile(r"(?<![^\W_])(?:ال)?(?:دفاعات|دفاع|مضادات|منظومه|منظومات)(?: الجويه| الجوي| للطيران)?"
+                          r"(?:\s+\S+){0,3}\s+$")
+AIR_DEFENCE_WINDOW = 40  # characters before "تصدت" searched for the air defences that intercepted
+
+
 def _flyover(folded: str, trigger: tuple[int, int, str]) -> bool:
-    """"حلق الطيران الحربي فوق بلدة الحولة": aircraft flying over strike nothing."""
+    """"حلق الطيران الحربي فوق بلدة الحولة": aircraft flying over strike nothing; "الدفاعات الجوية
+    تتصدى لصاروخين": an interception belongs to the strike, it is not a clash."""
     start, _end, label = trigger
+    if label == "Armed clash" and folded.startswith(("تصد", "تتصد", "يتصد", "التصدي", "وتصد"), start):
+        return bool(_AIR_DEFENCE.search(folded[max(0, start - AIR_DEFENCE_WINDOW):start]))
     return label == AIR_STRIKE and bool(_FLYOVER.search(folded[max(0, start - FLYOVER_WINDOW):start]))
 
 
