@@ -329,3 +329,17 @@ def test_different_incidents_at_one_place_or_nearby_places_stay_apart():
     assert sorted(e.event_type for e in car_bomb) == ["Battles", "Explosions/Remote violence"]
     villages = extract("قصفت قوات النظام اليوم بلدة كنصفرة بالمدفعية. كما قصفت قوات النظام بلدة البارة بالمدفعية.")
     assert sorted(e.location_ar for e in villages) == ["البارة", "كنصفرة"]
+
+
+def test_places_after_a_reference_phrase_are_not_chained_to_it():
+    # "مراسل ... في ريف حماة أن مدينة مصياف": the reporter's region does not drag the town out
+    events = extract("وذكر مراسلنا في ريف حماة أن مدينة مصياف شهدت اليوم وقفة احتجاجية.")
+    assert [e.location_ar for e in events] == ["مصياف"]
+
+
+def test_nationality_adjectives_name_the_attacker_and_named_victims_are_targets():
+    events = extract("استهدف قصف تركي اليوم مواقع قسد في مدينة تل رفعت.")
+    assert [(e.actor1, e.actor2) for e in events] == [("Military Forces of Turkey", "SDF: Syrian Democratic Forces")]
+    events = extract("قتل اليوم عدد من مسلحي ما يسمى بجيش الإسلام بقصف لقوات النظام على أطراف مدينة دوما.",
+                     published=datetime(2016, 2, 23, 12, tzinfo=UTC))
+    assert [(e.actor1, e.actor2) for e in events] == [("Military Forces of Syria (2000-2024)", "Jaish al Islam")]

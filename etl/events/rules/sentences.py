@@ -51,6 +51,7 @@ _ROAD_END = re.compile(r"(?<![^\W_])[وبل]?(?:ال)?(?:طريق|اوتسترا
                        r"(?:(?:مدينتي|بلدتي|قريتي|مدينه|بلده|قريه)\s+)?[^,.;:\s]+(?:\s[^,.;:\s]+){0,2}\s+"
                        r"و?(?:(?:بلده|مدينه|قريه)\s+)?$")
 COORDINATION_GAP = 8  # characters between two coordinated places ("X وتلال Y")
+_COORDINATION = re.compile(r"[\s,،\"'«»()-]*(?:(?:و|او|ثم)\S*\s*)?\S?")  # only "و"/"أو" and punctuation between
 COARSE_LEVELS = (1, 2)
 CITY_CUE_WINDOW = 10  # characters around a capital searched for "مدينة" / "وسط" / "أحياء"
 _CITY_CUE = re.compile(r"(?:مدينه|المدينه|وسط|احياء|حي|شوارع|ساحه|مدينتي)")
@@ -126,6 +127,18 @@ def _flyover(folded: str, trigger: tuple[int, int, str]) -> bool:
     return label == AIR_STRIKE and bool(_FLYOVER.search(folded[max(0, start - FLYOVER_WINDOW):start]))
 
 
+_DENOUNCED = re.compile(r"(?<![^\W_])(?:تنديدا|احتجاجا|رفضا|استنكارا|تضامنا|غضبا)\s+(?:علي\s+|على\s+|مع\s+)?(?:\S+\s+)?$")
+DENOUNCED_WINDOW = 24  # characters before a trigger searched for "تنديداً بـ" (what a protest is about)
+
+
+def _denounced(lex: Lexicon, folded: str, trigger: tuple[int, int, str]) -> bool:
+    """"تظاهرات تنديداً بتفجير مسجد في حمص": the bombing is what the protest is about, told elsewhere."""
+    start, _end, label = trigger
+    if lex.sub_to_type.get(label) == "Protests":
+        return False
+    return bool(_DENOUNCED.search(folded[max(0, start - DENOUNCED_WINDOW):start]))
+
+
 def _first(cat, folded: str) -> int | None:
     found = cat.find(folded)
     return found[0][0] if found else None
@@ -147,16 +160,27 @@ def _container(m: PlaceMention, folded: str, pos: int, others: list[PlaceMention
     غويران", "طريق راجو وسط مدينة عفرين"): dropped when another place is named too."""
     if m.place is None or not m.resolved or len(others) < 2:
         return False
-    if _DIRECTION.search(folded[max(0, pos - DIRECTION_WINDOW):pos + DIRECTION_INSIDE]):
+    if _directed(folded, pos, DIRECTION_INSIDE):
         return True
     if m.relation == "road" and _CENTRE.search(folded, pos):
         return True
     if not m.place.capital:
         return False
-    if m.relation in ("near", "region") or _DIRECTION.search(folded[max(0, pos - DIRECTION_WINDOW):pos]):
+    if m.relation in ("near", "region") or _directed(folded, pos, 0):
         return True
     return any(o is not m and o.admin1_pcode == m.admin1_pcode and o.place is not None and o.place.kind in INSIDE_KINDS
                for o in others)
+
+
+DIRECTION_GAP = 3  # characters between a direction word and the place it locates ("شمال مدينة")
+
+
+def _directed(folded: str, pos: int, inside: int) -> bool:
+    """A direction / "ريف" word right before (or opening) the place phrase: "غربي مدينة إدلب", not
+    the tail of an earlier phrase ("في ريف حماة أن مدينة مصياف")."""
+    start = max(0, pos - DIRECTION_WINDOW)
+    return any(m.end() >= pos - DIRECTION_GAP or folded[m.end():pos].strip() == "من"
+               for m in _DIRECTION.finditer(folded, start, pos + inside))
 
 
 def _head(a: Analysis, p: Place, offsets: list[int]) -> int:
@@ -217,7 +241,8 @@ def _event_places(lex: Lexicon, a: Analysis, mentions: list[PlaceMention], offse
         pos, end = _to_folded(offsets, m.start), _to_folded(offsets, m.end)
         clause = a.clause_of(pos)
         start = max(last_end, a.breaks[clause - 1] if clause else 0)
-        chained = pos - last_end <= COORDINATION_GAP and dropped and dropped[-1][1] == last_end  # or overlapping
+        chained = pos - last_end <= COORDINATION_GAP and dropped and dropped[-1][1] == last_end \
+            and _COORDINATION.fullmatch(a.folded[max(last_end, 0):pos + 1])  # "X وتلال Y", or overlapping
         if pos >= limit or _inside_actor(a, pos) or (not m.resolved and _generic(lex, m.text_ar)):
             last_end = end
             continue
@@ -284,7 +309,8 @@ def analyse(lex: Lexicon, finder: ActorFinder, index: int, para: int, text: str,
     a.triggers = lex.triggers.find(folded)
     a.triggers = [t for t in a.triggers if not _OTHER_EVENT.search(folded[max(0, t[0] - OTHER_EVENT_WINDOW):t[0]])
                   or not folded.startswith(("ال", "وال"), t[0])]
-    a.triggers = [_attempted(lex, folded, t) for t in a.triggers if not _flyover(folded, t)]
+    a.triggers = [_attempted(lex, folded, t) for t in a.triggers if not _flyover(folded, t)
+                  and not _denounced(lex, folded, t)]
     seized = [t[0] for t in a.triggers if t[2] == "seizure"]
     if seized:  # "ضبطت بحوزتهم أسلحة وعبوات ناسفة": the explosives are what was seized
         a.triggers = [t for t in a.triggers if t[0] < seized[0] or lex.sub_to_type.get(t[2]) != EXPLOSIONS]
