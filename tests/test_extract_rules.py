@@ -343,3 +343,9 @@ def test_nationality_adjectives_name_the_attacker_and_named_victims_are_targets(
     events = extract("قتل اليوم عدد من مسلحي ما يسمى بجيش الإسلام بقصف لقوات النظام على أطراف مدينة دوما.",
                      published=datetime(2016, 2, 23, 12, tzinfo=UTC))
     assert [(e.actor1, e.actor2) for e in events] == [("Military Forces of Syria (2000-2024)", "Jaish al Islam")]
+
+
+def test_an_alias_that_changed_hands_follows_the_event_date():
+    text = "هاجم مسلحون اليوم حاجزاً لقوى الأمن الداخلي في مدينة جبلة."
+    assert extract(text)[0].actor2 == "Asayish: Kurdish Internal Security Forces"
+    assert extract(text, published=AFTER_FALL)[0].actor2 == "Police Forces of Syria (2024-)"

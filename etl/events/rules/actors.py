@@ -76,9 +76,13 @@ class ActorFinder:
         self.last: list[str] = []  # actors named so far in the article, most recent last
         self.last_militia: str | None = None
 
-    def _pick(self, names: list[str], day: date) -> str | None:
-        valid = [n for n in names if self.lex.actors[n].valid_on(day)]
+    def _pick(self, names: list[str], day: date, alias: str = "") -> str | None:
+        valid = [n for n in names if self.lex.actors[n].valid_on(day) and self._alias_valid(alias, n, day)]
         return valid[0] if valid else None
+
+    def _alias_valid(self, alias: str, name: str, day: date) -> bool:
+        start, end = self.lex.alias_periods.get((alias, name), (None, None))
+        return (start is None or day >= start) and (end is None or day <= end)
 
     def _resolve(self, alias: str, day: date) -> str | None:
         alias = _GAP.sub(" ", alias)  # 'الحرس الثوري" الإيراني' -> the registry's spelling
@@ -91,7 +95,7 @@ class ActorFinder:
             return self.last_militia
         if alias in self.lex.anaphors and alias not in self.lex.alias_actors:
             return self._pick(self.lex.anaphors[alias], day)
-        return self._pick(self.lex.alias_actors.get(alias, []), day)
+        return self._pick(self.lex.alias_actors.get(alias, []), day, alias)
 
     def find(self, folded: str, day: date) -> list[Mention]:
         mentions = []

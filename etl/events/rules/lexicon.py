@@ -152,6 +152,8 @@ class Lexicon:
     report_words: frozenset[str]
     actors: dict[str, Actor] = field(default_factory=dict)
     alias_actors: dict[str, list[str]] = field(default_factory=dict)  # normalised alias -> names
+    # (alias, actor) -> (valid_from, valid_to) for aliases that changed hands ("قوى الأمن الداخلي")
+    alias_periods: dict[tuple[str, str], tuple[date | None, date | None]] = field(default_factory=dict)
     anaphors: dict[str, list[str]] = field(default_factory=dict)  # normalised word -> names
     back_references: set[str] = field(default_factory=set)  # normalised words -> the last armed actor
     insertable: frozenset[str] = frozenset()  # normalised modifiers allowed inside an alias
@@ -178,7 +180,13 @@ def _load_actors(lex: Lexicon, data: dict) -> None:
                       bool(row.get("never_target")))
         lex.actors[actor.name] = actor
         for alias in row.get("aliases", []):
+            period = None
+            if isinstance(alias, dict):  # {alias: ..., valid_to: ...}: the alias named this actor only then
+                period = (_date(alias.get("valid_from")), _date(alias.get("valid_to")))
+                alias = alias["alias"]
             key = _strip_article(normalize(str(alias)))
+            if period:
+                lex.alias_periods[(key, actor.name)] = period
             lex.alias_actors.setdefault(key, []).append(actor.name)
             alias_pats[key] = _alias_pattern(key, inserted)
         for word in row.get("anaphors", []):
