@@ -349,3 +349,12 @@ def test_an_alias_that_changed_hands_follows_the_event_date():
     text = "هاجم مسلحون اليوم حاجزاً لقوى الأمن الداخلي في مدينة جبلة."
     assert extract(text)[0].actor2 == "Asayish: Kurdish Internal Security Forces"
     assert extract(text, published=AFTER_FALL)[0].actor2 == "Police Forces of Syria (2024-)"
+
+
+def test_fighting_since_a_day_is_one_clash_per_day_and_entering_after_fighting_is_a_takeover():
+    events = extract("دخلت جبهة النصرة اليوم إلى مدينة جسر الشغور بعد معارك عنيفة مستمرة منذ الثلاثاء.",
+                     published=datetime(2015, 4, 23, 12, tzinfo=UTC))  # a Thursday
+    assert sorted((e.event_date.isoformat(), e.sub_event_type) for e in events) == [
+        ("2015-04-21", "Armed clash"), ("2015-04-22", "Armed clash"),
+        ("2015-04-23", "Non-state actor overtakes territory")]
+    assert {e.actor1 for e in events} == {"Jabhat al Nusra"}  # "النصرة" is not "نصرة لـ" (solidarity)

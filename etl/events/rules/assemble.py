@@ -28,7 +28,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 
 from etl.events.model import CIVILIANS_TARGETED
 from etl.events.rules.actors import Mention, agent_and_target, associates, sides_split
@@ -319,6 +319,7 @@ def sentence_drafts(lex: Lexicon, a: Analysis, state: State, published: date) ->
     drafts = [d for p in a.places if (d := _make(lex, a, p, state, published, a.places)) is not None
               and (published - d.day).days <= MAX_AGE_DAYS]
     drafts += [x for d in drafts for x in _other_days(a, d)]
+    drafts += [x for d in drafts for x in _days_since(a, d)]
     main = a.dates[0][1] if a.dates else None  # carried to later sentences without a date
     if main is not None and main.time_precision == 1 and (published - main.date).days <= MAX_AGE_DAYS:
         state.recent = (main.date, main.time_precision)
@@ -342,6 +343,18 @@ def _other_days(a: Analysis, d: Draft) -> list[Draft]:
         return []
     days = [day for day, _p in _day_hits(a) if day != d.day]
     return [_clone(d, day, a) for day in days] if len(days) + 1 <= MAX_DAYS_PER_SENTENCE else []
+
+
+def _days_since(a: Analysis, d: Draft) -> list[Draft]:
+    """"بعد معارك عنيفة مستمرة منذ الخميس": a clash on every day from Thursday until the day before
+    the event (ACLED: one event per day of a campaign)."""
+    if d.etype != BATTLES or not a.since:
+        return []
+    start = min(x.date for _p, x in a.since)
+    days = [start + timedelta(days=n) for n in range((d.day - start).days)]
+    if not days or len(days) > MAX_DAYS_PER_SENTENCE:
+        return []
+    return [replace(_clone(d, day, a), sub="Armed clash") for day in days]
 
 
 def _repeated_days(lex: Lexicon, a: Analysis, state: State) -> list[Draft]:

@@ -84,6 +84,7 @@ class Analysis:
     casualties: list[Casualty] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)
     dates: list[tuple[int, DateResolution]] = field(default_factory=list)
+    since: list[tuple[int, DateResolution]] = field(default_factory=list)  # "منذ الخميس": fighting every day since
     breaks: list[int] = field(default_factory=list)
     positions: list[tuple[int, str]] = field(default_factory=list)  # every kept place mention (pos, key)
     weak: set[int] = field(default_factory=set)  # starts of triggers that are only casualty words ("قتل")
@@ -137,6 +138,10 @@ def _denounced(lex: Lexicon, folded: str, trigger: tuple[int, int, str]) -> bool
     if lex.sub_to_type.get(label) == "Protests":
         return False
     return bool(_DENOUNCED.search(folded[max(0, start - DENOUNCED_WINDOW):start]))
+
+
+_SINCE = re.compile(r"(?<![^\W_])منذ\s+(?:يوم\s+|صباح\s+|مساء\s+|فجر\s+|ليل\w*\s+)?$")
+SINCE_WINDOW = 12  # characters before a date searched for "منذ" ("معارك مستمرة منذ الخميس")
 
 
 def _first(cat, folded: str) -> int | None:
@@ -317,7 +322,9 @@ def analyse(lex: Lexicon, finder: ActorFinder, index: int, para: int, text: str,
     for cut in (a.claim_at, background_at):
         if cut is not None:
             a.triggers = [t for t in a.triggers if t[0] < cut]
-    a.dates = [(_to_folded(offsets, d.start), d) for d in find_event_dates(text, published)]
+    dates = [(_to_folded(offsets, d.start), d) for d in find_event_dates(text, published)]
+    a.since = [(pos, d) for pos, d in dates if _SINCE.search(folded[max(0, pos - SINCE_WINDOW):pos])]
+    a.dates = [x for x in dates if x not in a.since]
     day = a.dates[0][1].date if a.dates else published.date()
     a.mentions = finder.find(folded, day)
     blocked = min((x for x in (a.claim_at, a.doubt_at) if x is not None), default=None)
