@@ -65,6 +65,7 @@ _ONGOING = re.compile(r"(?<![^\W_])[وف]?(?:تواصل\w*|يتواصل|تتوا
                       r"|على التوالي|تجدد\w*)(?![^\W_])")
 _HANDS_OVER = re.compile(r"(?<![^\W_])[وف]?(?:سلم|سلمت|سلموا|تسليم)(?![^\W_])")
 _FIGHTING = re.compile(r"(?<![^\W_])[وفب]?(?:ال)?(?:اشتباك\w*|اقتتال\w*|معارك|مواجهات)(?![^\W_])")  # fighting, not an attack
+_TOLL = re.compile(r"(?<![^\W_])(?:حصيل\w*|ارتفع\w* عدد)(?![^\W_])")
 _SAME_DAY = re.compile(r"\s*(?:ذاته|نفسه|عينه)")  # the article's lead date comes from its first paragraph
 
 
@@ -377,6 +378,8 @@ def _continuation(a: Analysis, state: State) -> None:
     prev = state.drafts[-1]
     if prev.sentences and max(prev.sentences) < a.index - 2:
         return
+    if _TOLL.search(a.folded) and prev.para != a.para:
+        return  # "ارتفعت حصيلة الضحايا ... إلى 89" in a paragraph of its own: the whole campaign's toll
     if killed > prev.fatalities and not a.places:
         prev.fatalities = killed
         prev.sentences[a.index] = a.text

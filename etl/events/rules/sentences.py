@@ -228,6 +228,15 @@ def _generic(lex: Lexicon, name: str) -> bool:
     return any(s == 0 and e == len(folded) for s, e, _l in lex.cues["generic_places"].find(folded))
 
 
+def _axis(p: Place, kept: list[Place]) -> bool:
+    """"قرى الرشيدية والقاسمية على محور تل تمر – رأس العين": the axis (front or road) locates the
+    villages of its clause; it is not an event place itself."""
+    if p.mention.relation not in ("front", "road"):
+        return False
+    return any(o.clause == p.clause and o.mention.relation not in ("front", "road", "origin") and o.mention.resolved
+               and not is_coarse(o.mention) for o in kept)
+
+
 def _bare_capital(m: PlaceMention, folded: str, pos: int) -> bool:
     """"في درعا" / "بإدلب" without "مدينة": the governorate as often as the city; not an event place."""
     if m.place is None or not m.resolved or not m.place.capital:
@@ -262,7 +271,7 @@ def _event_places(lex: Lexicon, a: Analysis, mentions: list[PlaceMention], offse
     heads = {id(p): _head(a, p, offsets) for p in kept}
     kept = [p for p in kept if not _ROAD_END.search(a.folded[max(0, heads[id(p)] - ROAD_WINDOW):heads[id(p)]])]
     others = [p.mention for p in kept]
-    placed = [p for p in kept if not _container(p.mention, a.folded, p.pos, others)]
+    placed = [p for p in kept if not _container(p.mention, a.folded, p.pos, others) and not _axis(p, kept)]
     protest = any(lex.sub_to_type.get(t[2]) == "Protests" for t in a.triggers)
     crowd = protest and all(lex.sub_to_type.get(t[2]) == "Protests" for t in a.triggers)  # crowds gather in the city
     kept = [p for p in placed if not is_coarse(p.mention) and (crowd or not _bare_capital(p.mention, a.folded, p.pos))]
