@@ -358,3 +358,11 @@ def test_fighting_since_a_day_is_one_clash_per_day_and_entering_after_fighting_i
         ("2015-04-21", "Armed clash"), ("2015-04-22", "Armed clash"),
         ("2015-04-23", "Non-state actor overtakes territory")]
     assert {e.actor1 for e in events} == {"Jabhat al Nusra"}  # "النصرة" is not "نصرة لـ" (solidarity)
+
+
+def test_an_aside_keeps_its_own_date_and_toll():
+    text = ("وفي حمص - التي قتل فيها أول أمس عشرون شخصاً خلال عملية عسكرية - خرجت اليوم مظاهرات في حي بابا عمرو. "
+            "واحتشد المتظاهرون في مدينة الرستن.")
+    events = extract(text)
+    assert sorted((e.location_ar, e.event_date, e.fatalities) for e in events) == [
+        ("الرستن", date(2022, 1, 20), 0), ("بابا عمرو", date(2022, 1, 20), 0)]

@@ -106,6 +106,8 @@ class State:
 
 def _sub_for(lex: Lexicon, a: Analysis, place: Place) -> str | None:
     own = _strong(a, a.in_clause(a.triggers, place.clause))
+    if not own and any(a.clause_of(v) == place.clause for v in a.voided):
+        return None  # "في حين حلق الطيران فوق بلدة الحولة": the place's own clause reports nothing
     if not own:
         strong = _strong(a, a.triggers)
         before = [t for t in strong if t[0] < place.pos]
@@ -137,7 +139,8 @@ def _detail(a: Analysis, place: Place, state: State) -> Draft | None:
 
 def _date_for(a: Analysis, place: Place, state: State, published: date) -> tuple[date, int, bool]:
     clause = a.in_clause(a.dates, place.clause)
-    chosen = [d for d in clause if d[0] <= place.pos][-1:] or clause[:1] or [d for d in a.dates if d[0] <= place.pos][:1]
+    elsewhere = [d for d in a.dates if d[0] <= place.pos and a.clause_of(d[0]) not in a.asides]
+    chosen = [d for d in clause if d[0] <= place.pos][-1:] or clause[:1] or elsewhere[:1]
     if chosen:
         res = chosen[0][1]
         if _SAME_DAY.match(a.text[res.end:]) and state.drafts:  # "في اليوم ذاته": the previous event's day
@@ -192,6 +195,8 @@ def _killed(a: Analysis, place: Place, places: list[Place]) -> tuple[int, bool, 
             named += c.value if key == own_key and c.kind == "killed" else 0
             continue
         cl = a.clause_of(c.start)
+        if cl in a.asides and cl != place.clause:
+            continue  # "وفي حمص - التي قتل فيها أمس 20 شخصاً -": the aside's toll is another event's
         earlier = [x for x in clauses if x <= cl]
         if (earlier[-1] if earlier else clauses[0]) == place.clause:
             shared.append(c)
@@ -321,7 +326,7 @@ def sentence_drafts(lex: Lexicon, a: Analysis, state: State, published: date) ->
               and (published - d.day).days <= MAX_AGE_DAYS]
     drafts += [x for d in drafts for x in _other_days(a, d)]
     drafts += [x for d in drafts for x in _days_since(a, d)]
-    main = a.dates[0][1] if a.dates else None  # carried to later sentences without a date
+    main = next((d for pos, d in a.dates if a.clause_of(pos) not in a.asides), None)  # carried to later sentences
     if main is not None and main.time_precision == 1 and (published - main.date).days <= MAX_AGE_DAYS:
         state.recent = (main.date, main.time_precision)
     if drafts:

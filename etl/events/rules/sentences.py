@@ -30,11 +30,12 @@ _CENTRE = re.compile(r"[^.,;:]{0,30}(?<![^\W_])(?:وسط|داخل)\s+(?:مدين
 DIRECTION_WINDOW = 16  # characters before a capital searched for "شمال/ريف ..." (a container)
 _DIRECTION = re.compile(r"(?<![^\W_])(?:ال)?(?:شمال|جنوب|شرق|غرب|شمالي|جنوبي|شرقي|غربي|ريف|بريف|وريف|منطقه|بمنطقه)(?![^\W_])")
 SAME_TOWN = re.compile(r"(?<![^\W_])(?:في|داخل|في محيط|محيط|على اطراف|اطراف|قرب) (?:المدينه|البلده|القريه|الحي|المخيم)(?![^\W_])")
+_ASIDE = re.compile(r"\s?[-–]|التي|الذي|الذين")
 # Clause breakers: a new clause usually brings its own tactic, date and place.
 _BREAK = re.compile(
     r"(?<![^\W_])(?:فيما|وفيما|بينما|في حين|كما|وكما|بعد|وبعد|عقب|اثر|إثر|بالتزامن|تزامنا|في المقابل|ثم|قبل|وقبل"
     r"|وكان|وكانت|كان قد|كانت قد|حيث|من جهته|من جهتها|في سياق|وفي|واضاف|واشار|وذكر|وقال|واكد|وافاد|ما ادي|ما اسفر|مما ادي|ما تسبب)(?![^\W_])"
-    r"|[;:]|\s[-–]\s"
+    r"|[;:]|\s[-–]|[-–]\s"
     # a relative clause brings its own date and tactic: "وفي حمص - التي قتل فيها أمس 20 شخصاً - شملت"
     r"|(?<![^\W_])(?:التي|الذي|الذين)(?![^\W_])"
     # a coordinated past-tense verb opens a new clause: "اقتحمت ... حي التضامن وقصفت ... حي القدم"
@@ -85,6 +86,8 @@ class Analysis:
     places: list[Place] = field(default_factory=list)
     dates: list[tuple[int, DateResolution]] = field(default_factory=list)
     since: list[tuple[int, DateResolution]] = field(default_factory=list)  # "منذ الخميس": fighting every day since
+    voided: list[int] = field(default_factory=list)  # starts of triggers that report nothing (flyovers...)
+    asides: set[int] = field(default_factory=set)  # clauses opened by "التي/الذي" or a dash: their dates are theirs
     breaks: list[int] = field(default_factory=list)
     positions: list[tuple[int, str]] = field(default_factory=list)  # every kept place mention (pos, key)
     weak: set[int] = field(default_factory=set)  # starts of triggers that are only casualty words ("قتل")
@@ -319,12 +322,14 @@ def analyse(lex: Lexicon, finder: ActorFinder, index: int, para: int, text: str,
     a.background = background_at is not None
     a.conflict = _first(lex.cues["conflict"], folded) is not None
     a.peaceful = _first(lex.cues["peaceful_transfer"], folded) is not None
-    a.breaks = [m.start() for m in _BREAK.finditer(folded)]
+    breaks = list(_BREAK.finditer(folded))
+    a.breaks = [m.start() for m in breaks]
+    a.asides = {n + 1 for n, m in enumerate(breaks) if _ASIDE.match(m.group())}
     a.triggers = lex.triggers.find(folded)
     a.triggers = [t for t in a.triggers if not _OTHER_EVENT.search(folded[max(0, t[0] - OTHER_EVENT_WINDOW):t[0]])
                   or not folded.startswith(("ال", "وال"), t[0])]
-    a.triggers = [_attempted(lex, folded, t) for t in a.triggers if not _flyover(folded, t)
-                  and not _denounced(lex, folded, t)]
+    a.voided = [t[0] for t in a.triggers if _flyover(folded, t) or _denounced(lex, folded, t)]
+    a.triggers = [_attempted(lex, folded, t) for t in a.triggers if t[0] not in a.voided]
     seized = [t[0] for t in a.triggers if t[2] == "seizure"]
     if seized:  # "ضبطت بحوزتهم أسلحة وعبوات ناسفة": the explosives are what was seized
         a.triggers = [t for t in a.triggers if t[0] < seized[0] or lex.sub_to_type.get(t[2]) != EXPLOSIONS]
