@@ -366,3 +366,10 @@ def test_an_aside_keeps_its_own_date_and_toll():
     events = extract(text)
     assert sorted((e.location_ar, e.event_date, e.fatalities) for e in events) == [
         ("الرستن", date(2022, 1, 20), 0), ("بابا عمرو", date(2022, 1, 20), 0)]
+
+
+def test_who_reports_is_not_who_attacks_and_weapons_name_the_attacker():
+    events = extract("أفاد بيان صادر عن قسد اليوم بأن خلية تابعة للتنظيم استهدفت سيارة عسكرية في قرية الزر.")
+    assert [(e.actor1, e.actor2) for e in events] == [("Islamic State (Syria)", "SDF: Syrian Democratic Forces")]
+    events = extract("تصدت الدفاعات الجوية السورية اليوم لصواريخ إسرائيلية استهدفت مواقع في منطقة الكسوة.")
+    assert events and events[0].actor1 == "Military Forces of Israel"

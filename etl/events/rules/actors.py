@@ -44,7 +44,7 @@ _TARGET_CUE = re.compile(
     r"|معاقل|تحصينات|اهداف|مستودع|مستودعات|قاعده|قواعد|ارتال|رتل|قياديا في|قيادي في|قيادي|مخازن|مناطق سيطره"
     r"|مناطق|مع)ا?(?:\s+(?:عسكري\w*|تابع\w*|امني\w*|جديد\w*|عنصر|ضابط|قيادي)(?:\s+(?:في|من))?)?\s*[\"'«]?\s*(?:[بل]|ال|لل)?$")
 # "عنصرين من X" / "ضابط برتبة مقدم في X": X is the victims' side when a casualty word precedes the noun.
-_VICTIM_NOUN = re.compile(r"(?<![^\W_])(?:مقاتل\w*|عنصر\w*|عناصر|جنود|جندي\w*|ضابط\w*|ضباط|قيادي\w*|افراد|عسكري\w*"
+_VICTIM_NOUN = re.compile(r"(?<![^\W_])(?:عدد|مقاتل\w*|عنصر\w*|عناصر|جنود|جندي\w*|ضابط\w*|ضباط|قيادي\w*|افراد|عسكري\w*"
                           r"|مسلح\w*|متطوع\w*|مجند\w*|احد|اثنين|ثلاثه|\d+)(?: \S+){0,2} (?:من|في|لدي|ب)\s*[\"'«]?\s*"
                           r"(?:[بل]|ال|لل)?$"
                           # construct state: "مقتل عدد من مسلحي (ما يسمى بـ)جيش الإسلام", "إصابة عناصر قسد"
@@ -52,6 +52,11 @@ _VICTIM_NOUN = re.compile(r"(?<![^\W_])(?:مقاتل\w*|عنصر\w*|عناصر|�
 _CASUALTY_BEFORE = re.compile(r"(?:مقتل|قتل|اصاب|اصيب|جرح|استشهاد|مصرع|اسر|اعتقال|اعتقل|اختطاف|خطف|توفي|وفاه|تحييد)")
 VICTIM_WINDOW = 70  # characters before a mention searched for "casualty word ... noun من"
 _AGENT_CUE = re.compile(r"(?<![^\W_])(?:من قبل|نفذ\w*|شن\w*|زرع\w*|يد|بيد|ايدي|على يد|علي يد|طائرات|مسيره|مسيرات|طائره)\s*[\"'«]?\s*(?:ل)?$")
+# An alias naming a weapon or a strike ("صواريخ إسرائيلية", "قصف تركي", "طيران النظام") is the attacker.
+_WEAPON = re.compile(r"(?<![^\W_])(?:قصف\w*|غار(?:ه|ات)|صواريخ|صاروخ|طائر\w*|طيران|مسير\w*|قذائف|مدفعي\w*|ضرب(?:ه|ات)"
+                     r"|مقاتلات|درون|راجمات)(?![^\W_])")
+_SOURCE_CUE = re.compile(r"(?<![^\W_])(?:صادر عن|صادره عن|بحسب|حسب|وفق|وفقا ل|نقلا عن|بيان|بيانا|مصادر في|مصدر في"
+                         r"|مراسل|ناطق باسم|المتحدث باسم|متحدث باسم)\s*[\"'«]?\s*(?:[بل]|ال|لل)?$")
 _BETWEEN = re.compile(r"بين\s*[\"'«]?\s*$")
 BETWEEN_WINDOW = 60  # characters before "وY" searched for "بين X" (X may be a long name)
 _BETWEEN_SECOND = re.compile(r"(?<![^\W_])بين\s+[^,.;:]+$")
@@ -63,7 +68,7 @@ class Mention:
     end: int
     actor: str
     inter: int
-    role: str  # agent | target | between1 | between2 | neutral
+    role: str  # agent | target | between1 | between2 | neutral | source (who reports it)
     civilian: bool = False
     protest: bool = False
 
@@ -112,8 +117,8 @@ class ActorFinder:
                 role = mentions.pop().role  # "فصائل من الجيش الوطني": the specific name replaces the generic one
             else:
                 role = _role(folded, m.start(), folded.startswith("و", m.start()))
-            if actor.never_target and role == "target":
-                role = "agent"  # "بغارة لطائرة مجهولة": the unknown aircraft struck
+            if (actor.never_target or _WEAPON.search(m.group("a"))) and role in ("target", "neutral", "source"):
+                role = "agent"  # "بغارة لطائرة مجهولة", "تصدت لصواريخ إسرائيلية": the weapon's owner struck
             mentions.append(Mention(m.start(), m.end(), name, actor.inter, role, actor.civilian, actor.protest))
             if not actor.civilian and not actor.protest:
                 self.last.append(name)
@@ -130,6 +135,8 @@ def _role(folded: str, start: int, conjoined: bool) -> str:
         return "between2"
     if _AGENT_CUE.search(before):
         return "agent"
+    if _SOURCE_CUE.search(before):
+        return "source"  # "أفاد بيان صادر عن قسد": who reports, a party only when nobody else is named
     if _TARGET_CUE.search(before):
         return "target"
     wide = folded[max(0, start - VICTIM_WINDOW):start]
@@ -178,9 +185,10 @@ def agent_and_target(mentions: list[Mention], split: int | None = None) -> tuple
     if firsts:
         seconds = [m for m in armed if m.role == "between2" and m.actor != firsts[0].actor]
         return firsts[0], seconds[0] if seconds else None
-    agents = [m for m in armed if m.role in ("agent", "neutral")]
+    agents = [m for m in armed if m.role in ("agent", "neutral")] or [m for m in armed if m.role == "source"]
     agent = next((m for m in agents if m.role == "agent"), agents[0] if agents else None)
     target = next((m for m in armed if m.role == "target" and (agent is None or m.actor != agent.actor)), None)
     if target is None and agent is not None:
-        target = next((m for m in armed if m.actor != agent.actor and m.start > agent.start), None)
+        target = next((m for m in armed if m.actor != agent.actor and m.start > agent.start), None) \
+            or next((m for m in armed if m.actor != agent.actor and m.role == "source"), None)
     return agent, target

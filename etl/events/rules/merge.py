@@ -126,7 +126,13 @@ def _same_side(x: str, y: str, victims: bool = False) -> bool:
 def _related_places(gaz: Gazetteer, a: PlaceMention, b: PlaceMention) -> bool:
     if a.place is None or b.place is None or not (a.resolved and b.resolved):
         return normalize(a.location_ar) == normalize(b.location_ar) and a.admin1_pcode == b.admin1_pcode
-    return gaz.contains(a.place, b.place) or gaz.contains(b.place, a.place)
+    return gaz.contains(a.place, b.place) or gaz.contains(b.place, a.place) or _countryside(a, b) or _countryside(b, a)
+
+
+def _countryside(outer: PlaceMention, inner: PlaceMention) -> bool:
+    """"بريف مدينة جبلة" and "في قرية بعبدة التابعة لريف جبلة": a town's countryside is its district."""
+    return outer.relation == "region" and outer.place is not None and not outer.place.is_admin \
+        and bool(outer.admin2_pcode) and outer.admin2_pcode == inner.admin2_pcode
 
 
 def _more_specific(gaz: Gazetteer, a: PlaceMention, b: PlaceMention) -> PlaceMention:

@@ -119,6 +119,7 @@ AIR_STRIKE = "Air/drone strike"
 
 _AIR_DEFENCE = re.compile(r"(?<![^\W_])(?:ال)?(?:دفاعات|دفاع|مضادات|منظومه|منظومات)(?: الجويه| الجوي| للطيران)?"
                           r"(?:\s+\S+){0,3}\s+$")
+_AIR_DEFENCE_AFTER = re.compile(r"\S+\s+(?:\S+\s+)?(?:ال)?(?:دفاعات|دفاع|مضادات|منظومه|منظومات)(?![^\W_])")
 AIR_DEFENCE_WINDOW = 40  # characters before "تصدت" searched for the air defences that intercepted
 
 
@@ -127,7 +128,9 @@ def _flyover(folded: str, trigger: tuple[int, int, str]) -> bool:
     تتصدى لصاروخين": an interception belongs to the strike, it is not a clash."""
     start, _end, label = trigger
     if label == "Armed clash" and folded.startswith(("تصد", "تتصد", "يتصد", "التصدي", "وتصد"), start):
-        return bool(_AIR_DEFENCE.search(folded[max(0, start - AIR_DEFENCE_WINDOW):start]))
+        after = folded[start:start + AIR_DEFENCE_WINDOW]
+        return bool(_AIR_DEFENCE.search(folded[max(0, start - AIR_DEFENCE_WINDOW):start])
+                    or _AIR_DEFENCE_AFTER.match(after))
     return label == AIR_STRIKE and bool(_FLYOVER.search(folded[max(0, start - FLYOVER_WINDOW):start]))
 
 
