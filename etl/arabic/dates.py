@@ -103,7 +103,7 @@ def _ordinal_table(data: dict[str, Any]) -> dict[str, int]:
     out = {_norm(name): n for n, names in units.items() for name in names if n > 1 or name == names[0]}
     out |= {_norm(name): n for n, names in tens.items() for name in names}
     for n, names in units.items():
-        for name in names[-1:] if n == 1 else names:  # 11 and 21 use "الحادي"
+        for name in names[1:] if n == 1 else names:  # 11 and 21 use "الحادي" (or "الواحد")
             out[_norm(f"{name} {data['ordinal_teen_word']}")] = 10 + n
             for ten in (20, 30) if n == 1 else (20,):
                 out |= {_norm(f"{name} {data['ordinal_link']}{t}"): ten + n for t in tens[ten]}

@@ -43,6 +43,9 @@ _PRONOUN = re.compile(r"(?<=مقتل)(?:هما|ها|هم|ه)$")
 PRONOUN_WINDOW = 80  # characters before "مقتله" searched for its antecedent
 PRONOUN_COUNT = {"ه": 1, "ها": 1, "هما": 2}  # "هم": a group of unknown size, no figure
 _TOKEN = re.compile(r"[^\W\d_]+")
+# Casualty nouns counted by the number written before them ("1400 شهيد", "5 قتلى", "ثلاثة ضحايا").
+_COUNTED_NOUN = re.compile(r"[وفب]?(?:شهيد\w*|شهداء|قتيل\w*|قتلي|ضحي\w*|ضحايا|جث\w*)(?![^\W_])")
+NOUN_GAP = 2  # characters between the number and the noun it counts
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,10 @@ def _figure(folded: str, counts: list[tuple[int, int, int, bool]], cue: tuple[in
     if _ONE_OF.match(tail):
         return 1
     definite = folded[start:end].lstrip("وفبل").startswith("ال")  # "الضحايا": victims already counted
+    if _COUNTED_NOUN.match(folded, start, end):  # "1400 شهيد و5000 مصاب": the number before the noun
+        right_before = [c for c in counts if 0 <= start - c[1] <= NOUN_GAP]
+        if right_before:
+            return right_before[-1][2]
     after = [c for c in counts if start <= c[0] <= min(end + AFTER_WINDOW, bounds[1])
              and not _SUBSET.search(folded[end:c[0]]) and not (definite and c[0] < end)]
     if after:

@@ -76,6 +76,10 @@ def merge(lex: Lexicon, drafts: list[Draft]) -> list[Draft]:
             o.sentences.update(d.sentences)
         if len(finer) == 1:  # its toll is the one detailed event's toll
             finer[0].fatalities = max(finer[0].fatalities, d.fatalities)
+        elif not any(o.fatalities for o in finer):  # a toll over several places: split evenly (ACLED)
+            share, rest = divmod(d.fatalities, len(finer))
+            for n, o in enumerate(finer):
+                o.fatalities = share + (rest if n == 0 else 0)
     return _incidents(lex, out)
 
 
@@ -150,5 +154,5 @@ def _details(d: Draft, drafts: list[Draft]) -> list[Draft]:
     """The finer events of the same kind that restate a governorate/district-level event in detail."""
     if not is_coarse(d.place):
         return []
-    return [o for o in drafts if o is not d and o.etype == d.etype and o.day == d.day and not is_coarse(o.place)
-            and o.place.admin1_pcode == d.place.admin1_pcode]
+    return [o for o in drafts if o is not d and o.etype == d.etype and (o.day == d.day or not d.explicit_date)
+            and not is_coarse(o.place) and o.place.admin1_pcode == d.place.admin1_pcode]

@@ -31,6 +31,7 @@ DIRECTION_WINDOW = 16  # characters before a capital searched for "شمال/ري
 _DIRECTION = re.compile(r"(?<![^\W_])(?:ال)?(?:شمال|جنوب|شرق|غرب|شمالي|جنوبي|شرقي|غربي|ريف|بريف|وريف|منطقه|بمنطقه)(?![^\W_])")
 SAME_TOWN = re.compile(r"(?<![^\W_])(?:في|داخل|في محيط|محيط|على اطراف|اطراف|قرب) (?:المدينه|البلده|القريه|الحي|المخيم)(?![^\W_])")
 _ASIDE = re.compile(r"\s?[-–]|التي|الذي|الذين")
+ASIDE_TRIGGER_GAP = 2  # "الهجوم الذي نفذته ... فجر الواحد والعشرين": a relative clause on the event itself
 # Clause breakers: a new clause usually brings its own tactic, date and place.
 _BREAK = re.compile(
     r"(?<![^\W_])(?:فيما|وفيما|بينما|في حين|كما|وكما|بعد|وبعد|عقب|اثر|إثر|بالتزامن|تزامنا|في المقابل|ثم|قبل|وقبل"
@@ -327,12 +328,13 @@ def analyse(lex: Lexicon, finder: ActorFinder, index: int, para: int, text: str,
     a.peaceful = _first(lex.cues["peaceful_transfer"], folded) is not None
     breaks = list(_BREAK.finditer(folded))
     a.breaks = [m.start() for m in breaks]
-    a.asides = {n + 1 for n, m in enumerate(breaks) if _ASIDE.match(m.group())}
     a.triggers = lex.triggers.find(folded)
     a.triggers = [t for t in a.triggers if not _OTHER_EVENT.search(folded[max(0, t[0] - OTHER_EVENT_WINDOW):t[0]])
                   or not folded.startswith(("ال", "وال"), t[0])]
     a.voided = [t[0] for t in a.triggers if _flyover(folded, t) or _denounced(lex, folded, t)]
     a.triggers = [_attempted(lex, folded, t) for t in a.triggers if t[0] not in a.voided]
+    a.asides = {n + 1 for n, m in enumerate(breaks) if _ASIDE.match(m.group())
+                and not any(0 <= m.start() - t[1] <= ASIDE_TRIGGER_GAP for t in a.triggers)}
     seized = [t[0] for t in a.triggers if t[2] == "seizure"]
     if seized:  # "ضبطت بحوزتهم أسلحة وعبوات ناسفة": the explosives are what was seized
         a.triggers = [t for t in a.triggers if t[0] < seized[0] or lex.sub_to_type.get(t[2]) != EXPLOSIONS]
