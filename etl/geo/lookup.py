@@ -66,11 +66,13 @@ class Gazetteer:
 
     def _keys(self, names: list[str]) -> set[str]:
         keys = set()
+        prefixes = _normalized_prefixes(self.joinable_prefixes)
         for key in names:
             if not key or key.startswith(DROPPED_ALIAS_PREFIXES):
                 continue
             keys.add(key)
-            keys.update(_join_variants(key, self.joinable_prefixes))
+            if key.startswith(prefixes):
+                keys.update(_join_variants(key, prefixes))
         return keys
 
     @classmethod
@@ -165,11 +167,15 @@ def _rank_key(place: Place) -> tuple[int, int, str]:
     return (KIND_RANK.get(place.kind, 9), 0 if place.capital else 1, place.pcode)
 
 
+@functools.lru_cache(maxsize=8)
+def _normalized_prefixes(prefixes: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(normalize(p) for p in prefixes)
+
+
 def _join_variants(key: str, prefixes: Iterable[str]) -> set[str]:
-    """"كفر نبل" <-> "كفرنبل" for the joinable prefixes."""
+    """"كفر نبل" <-> "كفرنبل" for the (normalised) joinable prefixes."""
     out = set()
     for prefix in prefixes:
-        prefix = normalize(prefix)
         if key.startswith(prefix + " "):
             out.add(prefix + key[len(prefix) + 1 :])
         elif key.startswith(prefix) and len(key) > len(prefix) + 2 and " " not in key:
