@@ -49,7 +49,9 @@ class Gazetteer:
     index: dict[str, list[Place]] = field(default_factory=dict)
     capitals: dict[str, Place] = field(default_factory=dict)
     joinable_prefixes: tuple[str, ...] = ("كفر",)
-    first_words: set[str] = field(default_factory=set)  # first word of every indexed name (fast reject)
+    # first word of every indexed name -> the lengths (in words) of the names it starts: a fast
+    # reject, and only those lengths are tried
+    first_words: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         keys = _normalized_names(self.places)
@@ -59,10 +61,12 @@ class Gazetteer:
                 self.capitals[place.admin1_pcode] = place
             for key in self._keys(names):
                 self.index.setdefault(key, []).append(place)
+        lengths: dict[str, set[int]] = {}
         for key, entries in self.index.items():
             if len(entries) > 1:
                 entries.sort(key=_rank_key)
-            self.first_words.add(key.split(" ", 1)[0])
+            lengths.setdefault(key.split(" ", 1)[0], set()).add(key.count(" ") + 1)
+        self.first_words = {word: tuple(sorted(n)) for word, n in lengths.items()}
 
     def _keys(self, names: list[str]) -> set[str]:
         keys = set()

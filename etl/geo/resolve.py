@@ -213,7 +213,9 @@ def _match_name(toks: list[_Token], i: int, gaz: Gazetteer, max_len: int,
     forms = [f for f in _first_forms(toks[i].raw) if f[0] in gaz.first_words]
     if not forms:
         return None
-    for length in range(min(max_len, len(toks) - i), 0, -1):
+    room = min(max_len, len(toks) - i)
+    lengths = sorted({n for f in forms for n in gaz.first_words[f[0]] if n <= room}, reverse=True)
+    for length in lengths:  # only the lengths of names that start with this word, longest first
         if not _glued_run(toks, i, length):
             continue
         rest = [t.norm for t in toks[i + 1 : i + length]]
