@@ -98,7 +98,7 @@ def _anchor_distance(place: Place, anchors: Sequence[Place]) -> float:
     """Distance to the nearest anchor in ANCHOR_BAND_KM steps (0 when none is known)."""
     if not anchors:
         return 0.0
-    found = [d for a in anchors if a.pcode != place.pcode and (d := distance_km(a, place)) is not None]
+    found = [d for a in anchors if (d := distance_km(a, place)) is not None]
     return min(found, default=ANCHOR_FAR_KM) // ANCHOR_BAND_KM
 
 
