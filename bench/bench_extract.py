@@ -76,7 +76,7 @@ word start: 43% of the time went to those regexes and the run gave **116 article
 articles, one run). Patterns are now bucketed by first letter and each word's possible clitic
 splits are computed once per sentence and shared by the seven category scans: **178 articles/s**
 on the same 400 articles and rules, same events (the table above is the final rule set, which
-has grown since). The largest remaining cost is toponym resolution (`etl.geo.resolve`, ~45%), then the
+has grown since). The largest remaining cost is toponym resolution (`etl.geo`, ~45%), then the
 category scans (~25%).
 """
 

@@ -16,7 +16,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 # Order = order of sections in BENCHMARKS.md.
-MODULES = ["crawl", "clean", "extract", "load", "parallel", "e2e", "views", "soak", "capacity"]
+MODULES = ["crawl", "clean", "extract", "gazetteer", "load", "parallel", "e2e", "views", "soak", "capacity"]
 INTRO = """# Benchmarks
 
 Figures measured on this project's machines (2 cores, noisy neighbours): every comparison runs
@@ -48,6 +48,8 @@ def run_module(name: str) -> dict:
 TARGETS = [
     ("Clean cost vs bare trafilatura", "clean_vs_trafilatura_cost_ratio", "<= 1.5x", lambda v: v <= 1.5),
     ("Extraction, one core", "extract_articles_per_s", ">= 100 articles/s", lambda v: v >= 100),
+    ("Gazetteer load (cold)", "gazetteer_load_s", "<= 1 s", lambda v: v <= 1),
+    ("Gazetteer memory", "gazetteer_memory_mb", "<= 200 MB", lambda v: v <= 200),
     ("COPY load", "copy_events_per_s", ">= 20,000 events/s", lambda v: v >= 20_000),
     ("COPY vs executemany", "copy_vs_executemany_speedup", ">= 10x", lambda v: v >= 10),
     ("End to end, 10,000 articles (with Airflow)", "e2e_10k_wall_s", "< 600 s", lambda v: v < 600),

@@ -302,3 +302,36 @@ def test_facilities_resolve_with_their_category(sentence: str, expected: tuple) 
 def test_neighbourhood_of_aleppo_and_of_damascus_by_context() -> None:
     assert _one("قصف على حي الميدان", context_admin1="SY02").location == "Al-Midan (Aleppo)"
     assert _one("قصف على حي الميدان", context_admin1="SY01").location == "Al-Midan"
+
+
+@pytest.mark.parametrize(("sentence", "pcode"), [
+    ("قصف على قرية بطوشيه بريف منبج", "WOF1360269807"),  # the namesake 17 km from Manbij
+    ("قصف على قرية بطوشيه", "C7224"),  # without context: OCHA's community (125 km away) first
+])
+def test_countryside_of_a_town_picks_the_nearest_namesake(sentence: str, pcode: str) -> None:
+    assert _one(sentence).place.pcode == pcode
+
+
+@pytest.mark.parametrize(("sentence", "admin1"), [
+    ("قصفت قوات النظام قرية الغسانية بريف حماة", "SY05"),
+    ("قصفت قوات النظام قرية الغسانية بريف حمص", "SY04"),
+    ("قصفت قوات النظام قرية الغسانية بريف حلب الجنوبي", "SY02"),
+])
+def test_village_in_several_governorates_follows_the_countryside_named(sentence: str, admin1: str) -> None:
+    m = _one(sentence, context_admin1="SY07")  # an Idleb article: the sentence's own container wins
+    assert (m.admin1_pcode, m.resolved, m.geo_precision) == (admin1, True, 1)
+
+
+@pytest.mark.parametrize("sentence", [
+    "انطلق حراك شعبي في المدينة", "شهدت المنطقة حراكاً واسعاً", "وقعت الاشتباكات في مركز المدينة",
+    "نقل المصابون إلى مركز صحي", "خرجت مظاهرة في عين المكان", "أصيب بشظايا في رأسه",
+    "عاد الأهالي إلى منازلهم", "هاجموا القرية من جهة الشرق",
+])
+def test_everyday_words_are_never_places(sentence: str) -> None:
+    assert find_places(sentence, context_admin1="SY12") == []
+    assert find_places(sentence) == []
+
+
+def test_common_word_town_after_a_preposition() -> None:
+    m = _one("قتل شاب في الحراك بريف درعا")
+    assert (m.location, m.admin1_pcode, m.resolved) == ("Al-Hirak", "SY12", True)

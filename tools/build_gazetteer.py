@@ -53,7 +53,9 @@ ID_HASH_CHARS = 10
 SETTLEMENT_KINDS = frozenset({"city", "town", "village"})
 INSIDE_KINDS = frozenset({"neighbourhood", "facility", "camp", "square"})
 PLACE_KINDS = SETTLEMENT_KINDS | INSIDE_KINDS | {"road", "region", "community", "locality"}
-WOF_MERGE_KM = 3.0  # a WOF locality this close to an OCHA community of the same name is that community
+# a WOF locality this close to an OCHA community of the same name is that community (GeoNames and
+# OCHA put a city's point up to ~5 km apart: "حمص", "حلب")
+WOF_MERGE_KM = 6.0
 WOF_DUPLICATE_KM = 2.0  # two WOF localities of the same name this close are one place
 EXT_MERGE_KM = 6.0  # an editors' settlement this close to an OCHA community of the same name is that community
 # ... and one this close in the same sub-district (the editors' points were placed from memory, ±3-5 km)

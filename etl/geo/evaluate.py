@@ -10,7 +10,7 @@ Two measures, both over the gold events that name a place (``location_ar``):
   with the article's context), whether or not an event was coded there.
 
 P-code figures count only gold events that carry a ``location_pcode`` (OCHA C-codes, added where
-the place is unambiguous). Usage: ``python -m etl.geo.evaluate DIR`` (a gold folder such as
+the place is unambiguous); sub-district figures only those with an ``admin3_pcode``. Usage: ``python -m etl.geo.evaluate DIR`` (a gold folder such as
 ``tests/gold``) prints both measures; exit 2 when DIR is not a gold folder.
 """
 
@@ -45,10 +45,12 @@ class PlaceScore:
     admin1_right: int = 0
     with_pcode: int = 0
     pcode_right: int = 0
+    with_admin3: int = 0
+    admin3_right: int = 0
     wrong: list[str] = field(default_factory=list)
 
     def __iadd__(self, other: PlaceScore) -> PlaceScore:
-        for name in ("places", "found", "admin1_right", "with_pcode", "pcode_right"):
+        for name in ("places", "found", "admin1_right", "with_pcode", "pcode_right", "with_admin3", "admin3_right"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.wrong.extend(other.wrong)
         return self
@@ -57,7 +59,8 @@ class PlaceScore:
         """Shares: found and right governorate (of all gold places), right P-code (of those with one)."""
         return {"gold_places": self.places, "found": share(self.found, self.places),
                 "admin1": share(self.admin1_right, self.places), "gold_pcodes": self.with_pcode,
-                "pcode": share(self.pcode_right, self.with_pcode)}
+                "pcode": share(self.pcode_right, self.with_pcode), "gold_admin3": self.with_admin3,
+                "admin3": share(self.admin3_right, self.with_admin3)}
 
 
 def share(part: int, whole: int) -> float:
@@ -74,9 +77,12 @@ def _names_agree(gold: str, other: str) -> bool:
     return bool(g and o and (g == o or g in o or o in g))
 
 
-def _score(gold: dict, admin1: str | None, pcode: str | None, found: bool) -> PlaceScore:
+def _score(gold: dict, admin1: str | None, pcode: str | None, found: bool, admin3: str | None = None) -> PlaceScore:
     score = PlaceScore(places=1, found=int(found))
     score.admin1_right = int(found and admin1 == gold.get("admin1"))
+    if gold.get("admin3_pcode"):
+        score.with_admin3 = 1
+        score.admin3_right = int(found and admin3 == gold["admin3_pcode"])
     want = gold.get("location_pcode")
     if want:
         score.with_pcode = 1
@@ -102,8 +108,10 @@ def place_resolution(gold_events: Iterable[dict], predicted_events: Sequence[Any
         if not gold.get("location_ar"):
             continue
         event = _best_event(gold, predicted_events)
-        pcode = _get(event, "location_pcode") if event is not None else None
-        total += _score(gold, _get(event, "admin1") if event is not None else None, pcode, event is not None)
+        if event is None:
+            total += _score(gold, None, None, False)
+            continue
+        total += _score(gold, _get(event, "admin1"), _get(event, "location_pcode"), True, _get(event, "admin3_pcode"))
     return total
 
 
@@ -128,8 +136,11 @@ def mention_resolution(gold_events: Iterable[dict], article: Article,
         named = [m for m in mentions if _names_agree(gold["location_ar"], m.text_ar)]
         best = min(named, key=lambda m: (not m.resolved, m.admin1 != gold.get("admin1"),
                                          m.place is None or m.place.is_admin), default=None)
-        pcode = best.place.pcode if best is not None and best.resolved and best.place is not None else None
-        total += _score(gold, best.admin1 if best is not None else None, pcode, best is not None)
+        if best is None:
+            total += _score(gold, None, None, False)
+            continue
+        pcode = best.place.pcode if best.resolved and best.place is not None else None
+        total += _score(gold, best.admin1, pcode, True, best.admin3_pcode)
     return total
 
 

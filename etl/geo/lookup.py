@@ -49,7 +49,9 @@ class Gazetteer:
     index: dict[str, list[Place]] = field(default_factory=dict)
     capitals: dict[str, Place] = field(default_factory=dict)
     joinable_prefixes: tuple[str, ...] = ("كفر",)
-    first_words: set[str] = field(default_factory=set)  # first word of every indexed name (fast reject)
+    # first word of every indexed name -> the lengths (in words) of the names it starts: a fast
+    # reject, and only those lengths are tried
+    first_words: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         keys = _normalized_names(self.places)
@@ -59,18 +61,22 @@ class Gazetteer:
                 self.capitals[place.admin1_pcode] = place
             for key in self._keys(names):
                 self.index.setdefault(key, []).append(place)
+        lengths: dict[str, set[int]] = {}
         for key, entries in self.index.items():
             if len(entries) > 1:
                 entries.sort(key=_rank_key)
-            self.first_words.add(key.split(" ", 1)[0])
+            lengths.setdefault(key.split(" ", 1)[0], set()).add(key.count(" ") + 1)
+        self.first_words = {word: tuple(sorted(n)) for word, n in lengths.items()}
 
     def _keys(self, names: list[str]) -> set[str]:
         keys = set()
+        prefixes = _normalized_prefixes(self.joinable_prefixes)
         for key in names:
             if not key or key.startswith(DROPPED_ALIAS_PREFIXES):
                 continue
             keys.add(key)
-            keys.update(_join_variants(key, self.joinable_prefixes))
+            if key.startswith(prefixes):
+                keys.update(_join_variants(key, prefixes))
         return keys
 
     @classmethod
@@ -165,11 +171,15 @@ def _rank_key(place: Place) -> tuple[int, int, str]:
     return (KIND_RANK.get(place.kind, 9), 0 if place.capital else 1, place.pcode)
 
 
+@functools.lru_cache(maxsize=8)
+def _normalized_prefixes(prefixes: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(normalize(p) for p in prefixes)
+
+
 def _join_variants(key: str, prefixes: Iterable[str]) -> set[str]:
-    """"كفر نبل" <-> "كفرنبل" for the joinable prefixes."""
+    """"كفر نبل" <-> "كفرنبل" for the (normalised) joinable prefixes."""
     out = set()
     for prefix in prefixes:
-        prefix = normalize(prefix)
         if key.startswith(prefix + " "):
             out.add(prefix + key[len(prefix) + 1 :])
         elif key.startswith(prefix) and len(key) > len(prefix) + 2 and " " not in key:
