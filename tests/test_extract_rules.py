@@ -373,3 +373,15 @@ def test_who_reports_is_not_who_attacks_and_weapons_name_the_attacker():
     assert [(e.actor1, e.actor2) for e in events] == [("Islamic State (Syria)", "SDF: Syrian Democratic Forces")]
     events = extract("تصدت الدفاعات الجوية السورية اليوم لصواريخ إسرائيلية استهدفت مواقع في منطقة الكسوة.")
     assert events and events[0].actor1 == "Military Forces of Israel"
+
+
+def test_copy_that_names_its_own_today_is_read_from_that_day():
+    tuesday = datetime(2016, 11, 1, 9, tzinfo=timezone(timedelta(hours=2)))
+    text = "تصدى الثوار صباح اليوم الاثنين لهجوم قوات النظام على بلدة كفرنبل. وقصفت قوات النظام أمس بلدة البارة."
+    days = {e.location_ar: e.event_date for e in extract(text, published=tuesday)}
+    assert days == {"كفرنبل": date(2016, 10, 31), "البارة": date(2016, 10, 30)}
+
+
+def test_an_event_between_two_towns_is_placed_at_the_first():
+    events = extract("سيطرت قوات النظام اليوم على كتيبة للدفاع الجوي بين بلدتي إبطع وداعل.")
+    assert [e.location_ar for e in events] == ["إبطع"]

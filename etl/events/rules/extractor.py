@@ -11,9 +11,10 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 
-from etl.arabic import split_sentences_with_spans
+from etl.arabic import normalize, split_sentences_with_spans
+from etl.arabic.dates import find_event_dates
 from etl.events.base import ExtractionResult
 from etl.events.model import Article, Event, Evidence
 from etl.events.rules import lexicon
@@ -45,6 +46,25 @@ def _context_admin1(title: str, sentences: list[str]) -> str | None:
             if m.relation != "origin" and m.admin1_pcode:
                 counts[m.admin1_pcode] += 1
     return counts.most_common(1)[0][0] if counts else None
+
+
+WRITING_LAG_DAYS = 2  # "صباح اليوم الاثنين" in copy published on Tuesday: written the day before
+LEAD_SCAN = 4  # sentences searched for the copy's own "today"
+_TODAY = "اليوم"
+
+
+def _writing_day(sents: list[tuple[int, str]], published: datetime) -> datetime:
+    """The day the copy calls "today" when it names its weekday ("اليوم الاثنين") and that day is a
+    day or two before publication (wire copy, late uploads): relative dates are read from it."""
+    pub_day = published.date()
+    for _para, text in sents[:LEAD_SCAN]:
+        for found in find_event_dates(text, published):
+            folded = normalize(found.expression)
+            days_back = (pub_day - found.date).days
+            if _TODAY in folded and found.expression.strip() != _TODAY and 0 < days_back <= WRITING_LAG_DAYS \
+                    and len(folded.split()) >= 2:
+                return datetime.combine(found.date, time(12, 0), tzinfo=published.tzinfo)
+    return published
 
 
 def _confidence(d: Draft) -> float:
@@ -92,6 +112,7 @@ class RulesExtractor:
                  for _a, _b, s in split_sentences_with_spans(para)]
         context = _context_admin1(article.title, [s for _p, s in sents])
         finder, state = ActorFinder(self.lex), State()
+        published = _writing_day(sents, published)
         pub_day = published.astimezone(published.tzinfo).date()
         for index, (para, text) in enumerate(sents):
             analysis = analyse(self.lex, finder, index, para, text, published, context)

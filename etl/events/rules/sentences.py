@@ -49,9 +49,10 @@ EXPLOSIONS = "Explosions/Remote violence"
 # "الطريق الواصل بين مدينتي السخنة وتدمر": the road is placed at its first town only.
 ROAD_WINDOW = 60
 PROCLITIC_LETTERS = "وبل"
-_ROAD_END = re.compile(r"(?<![^\W_])[وبل]?(?:ال)?(?:طريق|اوتستراد|اوتوستراد)[^,.;:]{0,30}?(?<![^\W_])بين\s+"
+_ROAD_END = re.compile(r"(?<![^\W_])(?:[وبل]?(?:ال)?(?:طريق|اوتستراد|اوتوستراد)[^,.;:]{0,30}?(?<![^\W_])بين"
+                       r"|بين\s+(?:مدينتي|بلدتي|قريتي))\s+"
                        r"(?:(?:مدينتي|بلدتي|قريتي|مدينه|بلده|قريه)\s+)?[^,.;:\s]+(?:\s[^,.;:\s]+){0,2}\s+"
-                       r"و?(?:(?:بلده|مدينه|قريه)\s+)?$")
+                       r"و?(?:(?:بلده|مدينه|قريه)\s+)?$")  # "بين بلدتي أبطع وداعل": placed at the first
 COORDINATION_GAP = 8  # characters between two coordinated places ("X وتلال Y")
 _COORDINATION = re.compile(r"[\s,،\"'«»()-]*(?:(?:و|او|ثم)\S*\s*)?\S?")  # only "و"/"أو" and punctuation between
 COARSE_LEVELS = (1, 2)
