@@ -385,3 +385,16 @@ def test_copy_that_names_its_own_today_is_read_from_that_day():
 def test_an_event_between_two_towns_is_placed_at_the_first():
     events = extract("سيطرت قوات النظام اليوم على كتيبة للدفاع الجوي بين بلدتي إبطع وداعل.")
     assert [e.location_ar for e in events] == ["إبطع"]
+
+
+def test_fire_by_air_powers_is_an_air_strike_unless_guns_are_named():
+    assert _one("طال القصف الروسي اليوم أطراف بلدة كنصفرة.")[1] == "Air/drone strike"
+    assert _one("قصفت القوات الروسية اليوم بالمدفعية الثقيلة بلدة كنصفرة.")[1] == "Shelling/artillery/missile attack"
+
+
+def test_a_headline_without_a_date_joins_its_dated_telling_but_a_later_paragraph_does_not():
+    text = ("هجوم على حاجز في قرية الزر\n\nرصد ناشطون هجوماً لعناصر التنظيم على حاجز في قرية الزر.\n\n"
+            "وكان مسلحون مجهولون قد هاجموا أمس حاجزاً لقسد في ريف دير الزور.")
+    events = extract(text)
+    assert sorted((e.event_date, e.location_ar) for e in events)[0] == (date(2022, 1, 19), "دير الزور")
+    assert (date(2022, 1, 20), "الزر") in {(e.event_date, e.location_ar) for e in events}

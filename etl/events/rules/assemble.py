@@ -65,6 +65,12 @@ _ONGOING = re.compile(r"(?<![^\W_])[وف]?(?:تواصل\w*|يتواصل|تتوا
                       r"|على التوالي|تجدد\w*)(?![^\W_])")
 _HANDS_OVER = re.compile(r"(?<![^\W_])[وف]?(?:سلم|سلمت|سلموا|تسليم)(?![^\W_])")
 _FIGHTING = re.compile(r"(?<![^\W_])[وفب]?(?:ال)?(?:اشتباك\w*|اقتتال\w*|معارك|مواجهات)(?![^\W_])")  # fighting, not an attack
+SHELLING = "Shelling/artillery/missile attack"
+# States whose fire in Syria comes from the air unless the copy names guns, rockets or missiles.
+AIR_POWERS = frozenset({"Military Forces of Russia", "Military Forces of Israel", "Military Forces of the United States",
+                        "Unidentified Military Forces"})
+_GROUND_FIRE = re.compile(r"(?<![^\W_])[وفبل]?(?:ال)?(?:مدفعي\w*|صاروخي\w*|صواريخ|صاروخ|قذائف|قذيفه|هاون|راجم\w*|دباب\w*"
+                          r"|ارض ارض|البري\w*)(?![^\W_])")
 _TOLL = re.compile(r"(?<![^\W_])(?:حصيل\w*|ارتفع\w* عدد)(?![^\W_])")
 _SAME_DAY = re.compile(r"\s*(?:ذاته|نفسه|عينه)")  # the article's lead date comes from its first paragraph
 
@@ -240,6 +246,8 @@ def _make(lex: Lexicon, a: Analysis, place: Place, state: State, published: date
     label, sub = sub, _resolve_sub(lex, sub, agent, a.peaceful)
     if sub == TRANSFER and _HANDS_OVER.search(a.folded) and target is not None:
         agent, target = target, agent  # "سلّمت قسد نقاطها لقوات النظام": the side taking over is actor1
+    if sub == SHELLING and agent is not None and agent.actor in AIR_POWERS and not _GROUND_FIRE.search(a.folded):
+        sub = "Air/drone strike"  # "القصف الروسي": Russia's, Israel's and the coalition's fire comes from the air
     etype = lex.sub_to_type[sub]
     day, precision, explicit = _date_for(a, place, state, published)
     killed, civ, combatant = _killed(a, place, places)

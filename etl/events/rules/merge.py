@@ -31,6 +31,7 @@ LOGGER = logging.getLogger(__name__)
 
 COARSE_LEVELS = (1, 2)  # governorate / district: an event placed only there may be a lead summary
 UNDATED_SLACK_DAYS = 1  # a headline without a date may name the incident its body dates "أمس"
+HEADLINE_PARAS = 0  # paragraphs that can be a headline (the first: the title)
 _ADDITIVE = re.compile(r"^\W*(?:و?كما|و?كذلك|و?ايضا|في حين|و?فيما|و?بينما|و?الي ذلك|و?في سياق|و?في المقابل|"
                        r"و?بالتزامن|تزامنا|و?من جه(?:ه|ة) اخري|و?في وقت لاحق|و?علي صعيد|و?في (?:ريف|مدينه|محافظه|بلده))(?![^\W_])")
 
@@ -112,7 +113,8 @@ def _opens_new_report(d: Draft) -> bool:
 def _same_incident(gaz: Gazetteer, a: Draft, b: Draft) -> bool:
     if set(a.sentences) & set(b.sentences) or _opens_new_report(b):
         return False  # one sentence's places are separate events; "كما ..." is another incident
-    slack = 0 if a.explicit_date and b.explicit_date else UNDATED_SLACK_DAYS
+    headline = (not a.explicit_date and a.para <= HEADLINE_PARAS) or (not b.explicit_date and b.para <= HEADLINE_PARAS)
+    slack = UNDATED_SLACK_DAYS if headline else 0
     if abs((a.day - b.day).days) > slack:
         return False
     if a.etype != b.etype:
