@@ -398,3 +398,13 @@ def test_a_headline_without_a_date_joins_its_dated_telling_but_a_later_paragraph
     events = extract(text)
     assert sorted((e.event_date, e.location_ar) for e in events)[0] == (date(2022, 1, 19), "دير الزور")
     assert (date(2022, 1, 20), "الزر") in {(e.event_date, e.location_ar) for e in events}
+
+
+def test_a_battle_naming_one_side_takes_the_other_from_its_context():
+    text = "شنت قوات النظام أمس هجوماً على مواقع هيئة تحرير الشام. واندلعت اليوم اشتباكات عنيفة في بلدة كفرنبل."
+    assert [(e.actor1, e.actor2) for e in extract(text)] == [
+        ("Military Forces of Syria (2000-2024)", "HTS: Hayat Tahrir al-Sham")]
+    text = "تصدى مقاتلو هيئة تحرير الشام اليوم لهجوم في بلدة كفرنبل وسط فرار عناصر قوات النظام."
+    assert [(e.actor1, e.actor2) for e in extract(text)] == [
+        ("HTS: Hayat Tahrir al-Sham", "Military Forces of Syria (2000-2024)")]
+    assert _one("استهدف مسلحون مجهولون اليوم شاباً في بلدة صيدا.")[:2] == ("Violence against civilians", "Attack")

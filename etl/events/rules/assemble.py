@@ -92,6 +92,7 @@ class Draft:
     sentences: dict[int, str] = field(default_factory=dict)
     agent_known: bool = True
     para: int = 0
+    other_side: tuple[str, int | None] = ("", None)  # a battle's likely opponent when its sentences name one side
     assoc1: list[str] = field(default_factory=list)
     assoc2: list[str] = field(default_factory=list)
 
@@ -108,6 +109,7 @@ class State:
     drafts: list[Draft] = field(default_factory=list)
     recent: tuple[date, int] | None = None  # the main date of the last dated sentence
     last_agent: tuple[str, int] | None = None  # the last named agent of a violent event
+    named: list[tuple[str, int]] = field(default_factory=list)  # armed actors named in earlier sentences
 
 
 def _sub_for(lex: Lexicon, a: Analysis, place: Place) -> str | None:
@@ -217,6 +219,23 @@ def _killed(a: Analysis, place: Place, places: list[Place]) -> tuple[int, bool, 
     return value, civ, combatant
 
 
+def _two_sides(state: State) -> tuple[tuple[str, int], tuple[str, int]] | None:
+    """The last two different armed actors named in the article, in the order named."""
+    last = list(dict.fromkeys(reversed(state.named)))[:2]
+    if len(last) < 2:
+        return None
+    return last[1], last[0]
+
+
+def _other_side(a: Analysis, state: State, actor1: str) -> tuple[str, int | None]:
+    """The opposing side of a battle whose sentence names only one: another armed actor of the same
+    sentence ("... وسط فرار عناصر قوات النظام"), else the last one named before in the article."""
+    here = [(m.actor, m.inter) for m in a.mentions if not m.civilian and not m.protest and m.actor != actor1]
+    before = [x for x in reversed(state.named) if x[0] != actor1]
+    found = (here or before)[:1]
+    return found[0] if found else ("", None)
+
+
 def _resolve_sub(lex: Lexicon, sub: str, agent: Mention | None, peaceful: bool = False) -> str:
     if sub == SEIZURE:
         return "Disrupted weapons use"
@@ -259,6 +278,9 @@ def _make(lex: Lexicon, a: Analysis, place: Place, state: State, published: date
     agent_known = agent is not None
     if not agent_known and state.last_agent and etype in (BATTLES, EXPLOSIONS) and sub != IED:
         actor1, inter1 = state.last_agent
+    elif not agent_known and etype == BATTLES and target is None and _two_sides(state):
+        (actor1, inter1), target_pair = _two_sides(state)  # "واندلعت اشتباكات": between the sides named before
+        target = Mention(0, 0, target_pair[0], target_pair[1], "target")
     elif agent_known and etype in (BATTLES, EXPLOSIONS):
         state.last_agent = (actor1, inter1)
     actor2, inter2 = (target.actor, target.inter) if target else ("", None)
@@ -272,6 +294,8 @@ def _make(lex: Lexicon, a: Analysis, place: Place, state: State, published: date
         agent_known = True
     draft = Draft(day, precision, explicit, sub, etype, actor1, inter1, actor2, inter2, place.mention, killed, "",
                   {a.index: a.text}, agent_known, a.para)
+    if etype == BATTLES and not actor2 and actor1:  # a fight has two sides: the other one named nearby
+        draft.other_side = _other_side(a, state, actor1)  # filled in after merging (a guess never splits)
     if agent is not None and agent.actor == actor1:
         draft.assoc1 = [x for x in associates(a.folded, a.mentions, agent) if x not in (actor1, actor2)]
     if target is not None and target.actor == actor2:
@@ -306,7 +330,14 @@ def _fill_roles(lex: Lexicon, d: Draft, a: Analysis, civ: bool) -> Draft | None:
 
 
 def sentence_drafts(lex: Lexicon, a: Analysis, state: State, published: date) -> list[Draft]:
-    """Drafts of one analysed sentence (updates the carried date)."""
+    """Drafts of one analysed sentence (updates the carried date and the actors named so far)."""
+    try:
+        return _sentence_drafts(lex, a, state, published)
+    finally:
+        state.named.extend((m.actor, m.inter) for m in a.mentions if not m.civilian and not m.protest)
+
+
+def _sentence_drafts(lex: Lexicon, a: Analysis, state: State, published: date) -> list[Draft]:
     if a.dates:
         res = a.dates[0][1]
         if state.lead is None and a.para < LEAD_PARAGRAPHS:

@@ -81,7 +81,11 @@ def merge(lex: Lexicon, drafts: list[Draft]) -> list[Draft]:
             share, rest = divmod(d.fatalities, len(finer))
             for n, o in enumerate(finer):
                 o.fatalities = share + (rest if n == 0 else 0)
-    return _incidents(lex, out)
+    out = _incidents(lex, out)
+    for d in out:
+        if d.etype == BATTLES and not d.actor2 and d.other_side[0] and d.other_side[0] != d.actor1:
+            d.actor2, d.inter2 = d.other_side
+    return out
 
 
 def _incidents(lex: Lexicon, drafts: list[Draft]) -> list[Draft]:
