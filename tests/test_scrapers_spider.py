@@ -238,3 +238,14 @@ def test_errback_records_error_kinds(exc, meta, key):
     failure.request = request
     spider.on_error(failure)
     assert stat(spider, key) == 1
+
+
+def test_listing_links_resolve_against_base_href_and_query_permalinks():
+    """Relative links under <base href> (Orient, Zaman al-Wasl) and /?p=<id> articles (Suwayda 24)."""
+    spider = make_spider(outlet="plainwp")
+    page_url = "https://plain-wp.example/archives/category/news/"  # a served copy whose <base> points elsewhere
+    response = html(page_url, "listing_base_href.html", "", source="listing", page=1)
+    urls = [r.url for r in spider.parse_listing(response)]
+    assert urls == ["https://plain-wp.example/?p=21571", "https://plain-wp.example/?p=21570",
+                    "https://plain-wp.example/?cat=%2A&paged=2"]
+    assert stat(spider, "hadath/skipped/not_article_url") == 1  # ?cat=7
