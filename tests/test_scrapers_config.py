@@ -30,7 +30,8 @@ def test_bundled_outlets_are_the_six_known_slugs():
 def test_seventh_outlet_from_a_test_file_via_env(monkeypatch):
     monkeypatch.setenv(ENV_OUTLETS_FILE, str(TEST_OUTLETS))
     assert outlets_file() == TEST_OUTLETS.resolve()
-    [halab] = load_outlets()
+    halab, plainwp = load_outlets()
+    assert plainwp.slug == "plainwp" and plainwp.listing.url == "/?cat=%2A&paged={page}"
     assert halab.slug == "halab" and halab.domains == ("halab-today.example", "www.halab-today.example")
     assert halab.listing.max_pages == 3 and halab.trailing_slash == "add"
     assert halab.politeness.concurrent_requests_per_domain == 2  # capped: never more than 2 per domain
