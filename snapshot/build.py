@@ -25,7 +25,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from email.utils import format_datetime
 from pathlib import Path
 from string import Template
-from urllib.parse import quote, unquote
+from urllib.parse import parse_qs, quote, unquote
 from xml.sax.saxutils import escape as xml_escape
 
 import yaml
@@ -39,6 +39,9 @@ DEFAULT_PAGE_SIZE = 10  # listing entries per page when site.yaml does not say
 RELATED_COUNT = 3  # related-article links per page
 FEED_MAX_ITEMS = 30  # newest entries in a feed
 KNOWN_SUFFIXES = {".html", ".htm", ".xml", ".txt", ".json"}  # paths already naming a file
+# Query parameters that select another page (post id, listing page): '/?p=7' is stored as index.p-7.html,
+# '/?cat=%2A&paged=2' as index.paged-2.html. Other parameters select nothing. Same rule in etl/snapshot.py.
+SELECT_PARAMS = ("p", "page", "paged")
 
 LEVANTINE_MONTHS = ["كانون الثاني", "شباط", "آذار", "نيسان", "أيار", "حزيران", "تموز", "آب", "أيلول",
                     "تشرين الأول", "تشرين الثاني", "كانون الأول"]
@@ -68,7 +71,9 @@ class Outlet:
     fragments: dict[str, Template]
 
     def url(self, path: str, query: str = "", fragment: str = "") -> str:
-        """Absolute URL on the outlet's real base_url, percent-encoded."""
+        """Absolute URL on the outlet's real base_url, percent-encoded; `path` may carry its own ?query."""
+        path, _, own = path.partition("?")
+        query = "&".join(q for q in (own, query) if q)
         url = self.base_url + quote(path, safe="/")
         return url + (f"?{query}" if query else "") + (f"#{fragment}" if fragment else "")
 
@@ -444,8 +449,9 @@ def render_home(outlet: Outlet, recent: list[Article], routes: list[dict]) -> st
 
 
 def listing_root(outlet: Outlet) -> str:
-    prefix = outlet.config["listing"]["url"].split("{page}")[0]
-    return re.sub(r"(\?page=|page/)$", "", prefix)
+    """The section page the listing pages belong to: '/news/page/{page}/' -> '/news/', '/x?page={page}' -> '/x'."""
+    prefix = outlet.config["listing"]["url"].split("{page}")[0].split("?")[0]
+    return re.sub(r"page/$", "", prefix) or "/"
 
 
 def listing_chunks(outlet: Outlet, recent: list[Entry], older: list[Entry]) -> list[list[Entry]]:
@@ -456,8 +462,8 @@ def listing_chunks(outlet: Outlet, recent: list[Entry], older: list[Entry]) -> l
     return chunks or [[]]
 
 
-def render_listing(outlet: Outlet, articles: list[Article], routes: list[dict]) -> list[tuple[str, str, int | None]]:
-    """(path, html, page-for-query-style-or-None) for every listing page, plus the section root."""
+def render_listing(outlet: Outlet, articles: list[Article], routes: list[dict]) -> list[tuple[str, str]]:
+    """(path, html) for every listing page, plus the section root (unless that is a home page)."""
     links = link_overrides(routes, "listing")
     recent = [entry_of(outlet, a, links.get(a.id)) for a in articles if a.recent]
     recent += extra_entries(routes, outlet, "listing")
@@ -466,7 +472,6 @@ def render_listing(outlet: Outlet, articles: list[Article], routes: list[dict]) 
     chunks = listing_chunks(outlet, recent, older)
     listing = outlet.config["listing"]
     first = int(listing.get("first_page", 1))
-    query_style = "?page={page}" in listing["url"]
     out = []
     for idx, chunk in enumerate(chunks):
         number = first + idx
@@ -476,10 +481,9 @@ def render_listing(outlet: Outlet, articles: list[Article], routes: list[dict]) 
             "page_label": str(idx + 1), "pager_html": "\n".join(pager),
             "items_html": "\n".join(entry_html(outlet, "listing_item", e, i) for i, e in enumerate(chunk, 1))}
         text = outlet.templates["listing.html"].substitute(ctx)
-        path = listing_root(outlet) if query_style else listing["url"].format(page=number)
-        out.append((path, text, number if query_style else None))
-        if idx == 0:
-            out.append((listing_root(outlet), text, None))
+        out.append((listing["url"].format(page=number), text))
+        if idx == 0 and listing_root(outlet) not in outlet.site["home_paths"]:
+            out.append((listing_root(outlet), text))
     return out
 
 
@@ -600,15 +604,19 @@ def urlset(entries: list[Entry], outlet: Outlet, news: bool) -> str:
 
 def render_sitemaps(outlet: Outlet, articles: list[Article], routes: list[dict]) -> list[tuple[str, str]]:
     """News sitemap (window + linked edge cases), archive sitemap (everything), optional index."""
-    maps = outlet.site["sitemaps"]
+    maps = outlet.site.get("sitemaps") or {}  # a site without sitemaps (custom CMS) has none
+    if not maps:
+        return []
     news = [entry_of(outlet, a) for a in articles if a.recent] + extra_entries(routes, outlet, "news_sitemap")
     news.sort(key=lambda e: (e.published or WINDOW_START, e.url), reverse=True)
     everything = [entry_of(outlet, a) for a in articles]
-    out = [(maps["news"], urlset(news, outlet, True)), (maps["archive"], urlset(everything, outlet, False))]
+    out = [(maps["archive"], urlset(everything, outlet, False))]
+    if "news" in maps:  # WordPress core sitemaps (wp-sitemap.xml) have no news sitemap
+        out.insert(0, (maps["news"], urlset(news, outlet, True)))
     if "index" in maps:
         stamp = iso(newest(everything))
         rows = [f"<sitemap><loc>{outlet.url(p)}</loc><lastmod>{stamp}</lastmod></sitemap>"
-                for p in (maps["news"], maps["archive"])]
+                for p in (maps.get("news"), maps["archive"]) if p]
         out.append((maps["index"], "\n".join(
             ['<?xml version="1.0" encoding="UTF-8"?>',
              '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">', *rows, "</sitemapindex>"]) + "\n"))
@@ -617,12 +625,22 @@ def render_sitemaps(outlet: Outlet, articles: list[Article], routes: list[dict])
 
 # ----------------------------------------------------------------------------- writing
 
-def file_for(path: str, ext: str, page: int | None = None) -> Path:
+def query_infix(query: str) -> str:
+    """'.p-7' for 'p=7', '.paged-2' for 'cat=%2A&paged=2', '' when no SELECT_PARAMS parameter is set."""
+    params = parse_qs(query)
+    return "".join(f".{name}-{params[name][0]}" for name in SELECT_PARAMS if name in params)
+
+
+def file_for(path: str, ext: str) -> Path:
     """URL path -> file (relative): '/a/' -> a/index<ext>, '/a' -> a/index<ext>, '/a.xml' -> a.xml.
 
-    Query-style listing pages get a '.page-N' infix: '/news?page=2' -> news/index.page-2.html.
-    The server (etl/snapshot.py) applies the same rule.
+    A query selecting a page adds an infix (SELECT_PARAMS): '/news?page=2' -> news/index.page-2.html,
+    '/?p=21571' -> index.p-21571.html. The server (etl/snapshot.py) applies the same rule.
     """
+    path, _, query = path.partition("?")
+    infix = query_infix(query)
+    if not re.fullmatch(r"(\.[a-z]+-\d+)*", infix):
+        raise ValueError(f"unsafe query {query!r}")
     rel = unquote(path).lstrip("/")
     if rel == "" or rel.endswith("/"):
         rel += "index" + ext
@@ -631,11 +649,11 @@ def file_for(path: str, ext: str, page: int | None = None) -> Path:
     if any(part in ("", ".", "..") for part in rel.split("/")):
         raise ValueError(f"unsafe path {path!r}")
     out = Path(rel)
-    return out.with_name(f"{out.stem}.page-{page}{out.suffix}") if page is not None else out
+    return out.with_name(f"{out.stem}{infix}{out.suffix}") if infix else out
 
 
-def write(root: Path, path: str, text: str, ext: str, encoding: str = "utf-8", page: int | None = None) -> None:
-    target = root / file_for(path, ext, page)
+def write(root: Path, path: str, text: str, ext: str, encoding: str = "utf-8") -> None:
+    target = root / file_for(path, ext)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(text.encode(encoding, errors="xmlcharrefreplace"))
 
@@ -652,8 +670,8 @@ def build_outlet(outlet: Outlet, articles: list[Article], routes: list[dict], ro
         write(root, path, text, ".html")
     for path in outlet.site["home_paths"]:
         write(root, path, render_home(outlet, recent, routes), ".html")
-    for path, text, page in render_listing(outlet, articles, routes):
-        write(root, path, text, ".html", page=page)
+    for path, text in render_listing(outlet, articles, routes):
+        write(root, path, text, ".html")
     for path, text in render_feeds(outlet, articles, routes) + render_sitemaps(outlet, articles, routes):
         write(root, path, text, ".xml")
     write(root, "/robots.txt", render_robots(outlet), ".txt")
