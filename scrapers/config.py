@@ -5,6 +5,11 @@ an explicit path, else the HADATH_OUTLETS_FILE environment variable, else scrape
 Keys this loader adds with defaults (not in every outlet entry): `trailing_slash`
 ("keep" | "strip" | "add"; default "keep") and `listing.max_pages` falling back to
 `defaults.max_listing_pages`.
+
+Provenance: `verified` maps a checked field (see `checked_fields`) to where the value was seen on the
+real site (a saved page, public scraper code); `unverified` maps a field to why it is only assumed.
+Both are optional for the loader (a field named in neither counts as unverified); the bundled file
+names every field in exactly one of them (tests/test_outlets_real.py).
 """
 
 from __future__ import annotations
@@ -31,6 +36,9 @@ TRAILING_SLASH_POLICIES = ("keep", "strip", "add")
 DEFAULT_POLITENESS = {"download_delay": 1.0, "concurrent_requests_per_domain": 2, "autothrottle": True}
 MAX_CONCURRENCY_PER_DOMAIN = 2  # hard ceiling, whatever the config says
 DEFAULT_MAX_LISTING_PAGES = 5
+# Fields whose value is a fact about the real site; selectors.<name> are added per configured selector.
+BASE_CHECKED_FIELDS = ("base_url", "feeds", "sitemaps", "listing.url", "listing.link_selector",
+                       "article_url_pattern", "timezone")
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,14 @@ class Outlet:
     selectors: dict[str, str] = field(default_factory=dict)
     trailing_slash: str = "keep"
     enabled: bool = True
+    verified: dict[str, str] = field(default_factory=dict)  # field -> where it was seen on the real site
+    unverified: dict[str, str] = field(default_factory=dict)  # field -> why it is only assumed
+
+    @property
+    def checked_fields(self) -> tuple[str, ...]:
+        """The fields that state facts about the real site (what `verified` / `unverified` annotate)."""
+        extra = [f"selectors.{name}" for name in self.selectors] + (["amp"] if self.amp else [])
+        return BASE_CHECKED_FIELDS + tuple(extra)
 
     @property
     def article_re(self) -> re.Pattern[str]:
@@ -127,6 +143,10 @@ def _outlet(entry: Any, defaults: dict, file: Path) -> Outlet:
     base_url = _base_url(str(merged["base_url"]), where)
     domains = tuple(d.lower() for d in (merged.get("domains") or [urlsplit(base_url).hostname]))
     _check_regex(merged["article_url_pattern"], where)
+    notes = [entry.get("verified"), entry.get("unverified")]
+    both = set(notes[0]) & set(notes[1]) if all(isinstance(n, dict) for n in notes) else set()
+    if both:
+        raise BadInput(f"{where}: {', '.join(sorted(both))} both verified and unverified")
     return Outlet(
         slug=slug, name=str(merged["name"]), base_url=base_url, domains=domains,
         language=str(merged.get("language", "ar")), timezone=_timezone(merged, where),
@@ -136,7 +156,18 @@ def _outlet(entry: Any, defaults: dict, file: Path) -> Outlet:
         politeness=_politeness(defaults.get("politeness") or {}, entry.get("politeness") or {}),
         amp=_amp(merged.get("amp"), where), selectors=dict(merged.get("selectors") or {}),
         trailing_slash=_trailing(merged, where), enabled=bool(merged.get("enabled", True)),
+        verified=_notes(entry.get("verified"), "verified", where),
+        unverified=_notes(entry.get("unverified"), "unverified", where),
     )
+
+
+def _notes(raw: Any, key: str, where: str) -> dict[str, str]:
+    """`verified` / `unverified`: a mapping of field name -> non-empty note."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not all(isinstance(v, str) and v.strip() for v in raw.values()):
+        raise BadInput(f"{where}: `{key}` must map field names to a non-empty note")
+    return {str(k): v.strip() for k, v in raw.items()}
 
 
 def _base_url(value: str, where: str) -> str:
