@@ -196,7 +196,7 @@ def load_articles(folder: Path, outlet: Outlet) -> list[Article]:
 def visible_date(stamp: datetime, fmt: str, digits: str) -> str:
     """Arabic date as printed on the page, e.g. '21 كانون الثاني 2022'."""
     local = stamp.astimezone(DAMASCUS)
-    text = fmt.format(d=local.day, dd=f"{local.day:02d}", mm=f"{local.month:02d}", y=local.year,
+    text = fmt.format(d=local.day, dd=f"{local.day:02d}", m=local.month, mm=f"{local.month:02d}", y=local.year,
                       lev=LEVANTINE_MONTHS[local.month - 1], std=STANDARD_MONTHS[local.month - 1],
                       weekday=WEEKDAYS[local.weekday()], H=f"{local.hour:02d}", M=f"{local.minute:02d}")
     return text.translate(ARABIC_INDIC) if digits == "arabic" else text
@@ -238,7 +238,7 @@ def resolve_route(route: dict, outlet: Outlet, recent: list[Article]) -> dict | 
         pub = art.published or WINDOW_START
         route["target"] = art.path
         route["path"] = route["from"].format(y=pub.year, m=f"{pub.month:02d}", d=f"{pub.day:02d}",
-                                             title_slug=title_slug(art.title))
+                                             title_slug=title_slug(art.title), id=re.sub(r"\D", "", art.path))
         route["linked_url"] = outlet.url(route["path"])
     elif kind == "tracking":
         route["linked_url"] = outlet.url(art.path, route.get("query", ""), route.get("fragment", ""))
@@ -284,6 +284,8 @@ def fragment(outlet: Outlet, frag: str, /, **values: object) -> str:
     """A named fragment of fragments.html filled with `values` ('' when the outlet has none)."""
     tpl = outlet.fragments.get(frag)
     defaults = {"base": outlet.base_url, "home_url": outlet.url("/"), "site_name": esc(outlet.site["name"])}
+    if "url" in values:  # ${rel}: the same link written relative to <base href> (Orient, Zaman al-Wasl)
+        defaults["rel"] = relative(outlet, str(values["url"]))
     return "" if tpl is None else tpl.substitute(defaults | {k: str(v) for k, v in values.items()})
 
 
@@ -307,8 +309,14 @@ def common_context(outlet: Outlet) -> dict[str, str]:
 def short_date(outlet: Outlet, entry: Entry) -> str:
     if entry.published is None:
         return ""
-    return visible_date(entry.published, outlet.site.get("list_date_format", outlet.site["date_format"]),
-                        outlet.site.get("digits", "latin"))
+    site = outlet.site
+    return visible_date(entry.published, site.get("list_date_format", site["date_format"]),
+                        site.get("list_digits", site.get("digits", "latin")))
+
+
+def relative(outlet: Outlet, url: str) -> str:
+    """A link as sites with <base href> write it: 'ar/news_show/1/0/x' for base_url + '/ar/news_show/1/0/x'."""
+    return url.removeprefix(outlet.base_url).lstrip("/") if url.startswith(outlet.base_url) else url
 
 
 def entry_html(outlet: Outlet, name: str, entry: Entry, n: int = 0) -> str:
@@ -355,7 +363,7 @@ def comments_html(outlet: Outlet, art: Article) -> str:
 
 
 def jsonld(outlet: Outlet, art: Article) -> str:
-    """JSON-LD <script> per site.yaml `jsonld`: none | newsarticle | newsarticle_body | graph."""
+    """JSON-LD <script> per site.yaml `jsonld`: none | newsarticle | newsarticle_body | graph | tie_schema."""
     mode = outlet.site.get("jsonld", "none")
     if mode == "none" or not art.dated:
         return ""
@@ -371,10 +379,13 @@ def jsonld(outlet: Outlet, art: Article) -> str:
     if mode == "graph":
         doc = {"@context": "https://schema.org",
                "@graph": [{"@type": "WebPage", "@id": url, "name": art.title}, item]}
+    elif mode == "tie_schema":  # the Jannah theme's own block: script#tie-schema-json with dateCreated
+        doc = {"@context": "http://schema.org", **item, "dateCreated": iso(art.published)}
     else:
         doc = {"@context": "https://schema.org", **item}
     text = json.dumps(doc, ensure_ascii=False, indent=1).replace("</", "<\\/")
-    return f'<script type="application/ld+json">\n{text}\n</script>'
+    script_id = ' id="tie-schema-json"' if mode == "tie_schema" else ""
+    return f'<script{script_id} type="application/ld+json">\n{text}\n</script>'
 
 
 def head_dates(outlet: Outlet, art: Article) -> str:
@@ -382,7 +393,9 @@ def head_dates(outlet: Outlet, art: Article) -> str:
         return ""
     lines = []
     if outlet.site.get("meta_published", True):
-        stamp = iso(art.published)
+        # WordPress prints the meta time in the site's zone, some sites in UTC ("+00:00")
+        zone = UTC if outlet.site.get("meta_tz") == "utc" else DAMASCUS
+        stamp = art.published.astimezone(zone).isoformat()
         lines += [f'<meta property="article:published_time" content="{stamp}">',
                   f'<meta property="article:modified_time" content="{stamp}">']
     lines.append(jsonld(outlet, art))
