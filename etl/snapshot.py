@@ -6,7 +6,7 @@ http://127.0.0.1:PORT/<slug>, so a crawl stays inside the prefix. Edge cases (30
 oversized page) come from <root>/_routes.json, written by snapshot/build.py from snapshot/routes.yaml.
 
     with start_server() as server:          # port 0: a free port
-        feed = server.url_for("orient") + "/rss.xml"
+        feed = server.url_for("orient") + "/rss"
 
 CLI: python -m etl.snapshot --port 8765
 """
