@@ -4,12 +4,9 @@ The spiders are generic; everything outlet-specific lives in the YAML file. The 
 an explicit path, else the HADATH_OUTLETS_FILE environment variable, else scrapers/outlets.yaml.
 Keys this loader adds with defaults (not in every outlet entry): `trailing_slash`
 ("keep" | "strip" | "add"; default "keep") and `listing.max_pages` falling back to
-`defaults.max_listing_pages`.
-
-Provenance: `verified` maps a checked field (see `checked_fields`) to where the value was seen on the
-real site (a saved page, public scraper code); `unverified` maps a field to why it is only assumed.
-Both are optional for the loader (a field named in neither counts as unverified); the bundled file
-names every field in exactly one of them (tests/test_outlets_real.py).
+`defaults.max_listing_pages`. `verified` (optional, per outlet, never from defaults) names the fields
+checked against the real site and where: `verified: {article_url_pattern: "source ..."}`; read
+tolerantly (a list of field names works too; anything else counts as nothing verified).
 """
 
 from __future__ import annotations
@@ -36,7 +33,10 @@ TRAILING_SLASH_POLICIES = ("keep", "strip", "add")
 DEFAULT_POLITENESS = {"download_delay": 1.0, "concurrent_requests_per_domain": 2, "autothrottle": True}
 MAX_CONCURRENCY_PER_DOMAIN = 2  # hard ceiling, whatever the config says
 DEFAULT_MAX_LISTING_PAGES = 5
-# Fields whose value is a fact about the real site; selectors.<name> are added per configured selector.
+# Provenance: `verified` maps a fact field to where its value was seen on the real site (a saved page,
+# public scraper code); `unverified` maps a field to what it only rests on. Both are optional for the
+# loader; the bundled file names every checked field in exactly one of them (tests/test_outlets_real.py).
+# Fields whose value is a fact about the real site; selectors.<name> (and amp) are added per outlet.
 BASE_CHECKED_FIELDS = ("base_url", "feeds", "sitemaps", "listing.url", "listing.link_selector",
                        "article_url_pattern", "timezone")
 
@@ -76,17 +76,11 @@ class Outlet:
     article_url_pattern: str
     politeness: Politeness
     amp: Amp | None = None
+    unverified: dict[str, str] = field(default_factory=dict)  # field -> what its value only rests on
     selectors: dict[str, str] = field(default_factory=dict)
     trailing_slash: str = "keep"
     enabled: bool = True
-    verified: dict[str, str] = field(default_factory=dict)  # field -> where it was seen on the real site
-    unverified: dict[str, str] = field(default_factory=dict)  # field -> why it is only assumed
-
-    @property
-    def checked_fields(self) -> tuple[str, ...]:
-        """The fields that state facts about the real site (what `verified` / `unverified` annotate)."""
-        extra = [f"selectors.{name}" for name in self.selectors] + (["amp"] if self.amp else [])
-        return BASE_CHECKED_FIELDS + tuple(extra)
+    verified: dict[str, str] = field(default_factory=dict)  # field -> where it was checked against reality
 
     @property
     def article_re(self) -> re.Pattern[str]:
@@ -95,6 +89,12 @@ class Outlet:
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def checked_fields(self) -> tuple[str, ...]:
+        """The fields that state facts about the real site (what `verified` / `unverified` annotate)."""
+        extra = [f"selectors.{name}" for name in self.selectors] + (["amp"] if self.amp else [])
+        return BASE_CHECKED_FIELDS + tuple(extra)
 
 
 def outlets_file(path: str | Path | None = None) -> Path:
@@ -153,20 +153,20 @@ def _outlet(entry: Any, defaults: dict, file: Path) -> Outlet:
         feeds=tuple(merged.get("feeds") or ()), sitemaps=tuple(merged.get("sitemaps") or ()),
         listing=_listing(merged.get("listing"), merged, where),
         article_url_pattern=str(merged["article_url_pattern"]),
+        unverified=_unverified(entry.get("unverified"), where),
         politeness=_politeness(defaults.get("politeness") or {}, entry.get("politeness") or {}),
         amp=_amp(merged.get("amp"), where), selectors=dict(merged.get("selectors") or {}),
         trailing_slash=_trailing(merged, where), enabled=bool(merged.get("enabled", True)),
-        verified=_notes(entry.get("verified"), "verified", where),
-        unverified=_notes(entry.get("unverified"), "unverified", where),
+        verified=_verified(entry.get("verified")),
     )
 
 
-def _notes(raw: Any, key: str, where: str) -> dict[str, str]:
-    """`verified` / `unverified`: a mapping of field name -> non-empty note."""
+def _unverified(raw: Any, where: str) -> dict[str, str]:
+    """`unverified`: a mapping of field name -> a non-empty note on what the value rests on."""
     if raw is None:
         return {}
     if not isinstance(raw, dict) or not all(isinstance(v, str) and v.strip() for v in raw.values()):
-        raise BadInput(f"{where}: `{key}` must map field names to a non-empty note")
+        raise BadInput(f"{where}: `unverified` must map field names to a non-empty note")
     return {str(k): v.strip() for k, v in raw.items()}
 
 
@@ -215,6 +215,19 @@ def _amp(raw: Any, where: str) -> Amp | None:
         raise BadInput(f"{where}: amp needs a pattern")
     _check_regex(raw["pattern"], where)
     return Amp(str(raw["pattern"]), str(raw.get("replace", "")))
+
+
+UNVERIFIED_VALUES = (None, False, "", "no", "false", "unverified")  # `field: no` says it was not checked
+
+
+def _verified(raw: Any) -> dict[str, str]:
+    """{field: source} from a mapping or a list of field names; anything else: nothing verified."""
+    if isinstance(raw, dict):
+        return {str(k): "" if v is True else str(v) for k, v in raw.items()
+                if not (v in UNVERIFIED_VALUES or str(v).strip().lower() in UNVERIFIED_VALUES)}
+    if isinstance(raw, list | tuple):
+        return {str(k): "" for k in raw if isinstance(k, str | int) and str(k)}
+    return {}
 
 
 def _trailing(merged: dict, where: str) -> str:

@@ -57,7 +57,7 @@ def test_explicit_path_beats_env(monkeypatch, tmp_path):
      "timezone: Mars/Olympus}]", "unknown timezone"),
     ("outlets: {}", "expected a mapping with an `outlets` list"),
     ("outlets: [{slug: x1, name: X, base_url: 'https://x.example', article_url_pattern: '^/', "
-     "verified: [feeds]}]", "`verified` must map field names to a non-empty note"),
+     "unverified: [feeds]}]", "`unverified` must map field names to a non-empty note"),
     ("outlets: [{slug: x1, name: X, base_url: 'https://x.example', article_url_pattern: '^/', "
      "verified: {feeds: a}, unverified: {feeds: b}}]", "feeds both verified and unverified"),
 ])
