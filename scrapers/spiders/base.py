@@ -21,7 +21,6 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
-from scrapy.utils.response import get_base_url
 from twisted.python.failure import Failure
 
 from scrapers import pages, state
@@ -207,10 +206,9 @@ class BaseOutletSpider(scrapy.Spider):
         listing = self.outlet.listing
         assert listing is not None and isinstance(response, TextResponse)
         entries = parse_listing(response.text, listing.link_selector, self.outlet.timezone)
-        base = get_base_url(response)  # relative links resolve against <base href> when the page has one
-        articles = [e for e in entries if self.site.is_article(self.site.resolve(e.url, base))]
+        articles = [e for e in entries if self.site.is_article(self.site.resolve(e.url, response.url))]
         self.discovered()
-        requests = self.consider_all(entries, base)
+        requests = self.consider_all(entries, response.url)
         page = int(response.meta["page"])
         if self.listing_continues(articles, page):
             requests.append(self.listing_request(page + 1))
