@@ -97,19 +97,10 @@ def load_state(root: Path, outlets_file: Path) -> SnapshotState:
     return state
 
 
-def query_infix(query: str) -> str | None:
-    """File-name infix of the page-selecting parameters ('.p-7', '.paged-2'); None when one is not a number."""
-    params = parse_qs(query)
-    values = [(name, params[name][0]) for name in SELECT_PARAMS if name in params]
-    if any(not value.isdigit() for _, value in values):
-        return None
-    return "".join(f".{name}-{value}" for name, value in values)
-
-
 def resolve_file(site: Path, path: str, query: str) -> Path | None:
-    """URL path (+ ?p=, ?page=, ?paged=) -> file under `site`, or None. Mirrors file_for() in snapshot/build.py."""
+    """URL path (+ ?page=N) -> file under `site`, or None. Mirrors file_for() in snapshot/build.py."""
     rel = path.lstrip("/")
-    infix = query_infix(query)
+    infix = query_infix(query)  # ?p=, ?page=, ?paged= (SELECT_PARAMS) name another file
     if infix is None or any(part in (".", "..") for part in rel.split("/")):
         return None
     base = site / rel
@@ -121,6 +112,15 @@ def resolve_file(site: Path, path: str, query: str) -> Path | None:
         if candidate.is_file() and candidate.resolve().is_relative_to(site.resolve()):
             return candidate
     return None
+
+
+def query_infix(query: str) -> str | None:
+    """File-name infix of the page-selecting parameters ('.p-7', '.paged-2'); None when one is not a number."""
+    params = parse_qs(query)
+    values = [(name, params[name][0]) for name in SELECT_PARAMS if name in params]
+    if any(not value.isdigit() for _, value in values):
+        return None
+    return "".join(f".{name}-{value}" for name, value in values)
 
 
 def content_type(path: Path, head: bytes) -> str:
