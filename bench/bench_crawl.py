@@ -143,7 +143,7 @@ def write_section(result: dict) -> None:
 
 Ratio crawl / bare: **{result['crawl_vs_bare_ratio']:.2f}**.
 
-Method: the offline snapshot served on 127.0.0.1 (`etl.snapshot`, all six outlets), a throwaway
+Method: the offline snapshot served on 127.0.0.1 (`etl.snapshot`, every enabled outlet), a throwaway
 PostgreSQL database, politeness off (no delay, AutoThrottle off, 2 concurrent requests per domain,
 robots.txt obeyed). Each repeat crawls every outlet (one Scrapy subprocess per outlet, window
 {WINDOW[0]} .. {WINDOW[1]}, `--refresh` so every article is fetched and upserted again), then runs a

@@ -6,7 +6,7 @@ http://127.0.0.1:PORT/<slug>, so a crawl stays inside the prefix. Edge cases (30
 oversized page) come from <root>/_routes.json, written by snapshot/build.py from snapshot/routes.yaml.
 
     with start_server() as server:          # port 0: a free port
-        feed = server.url_for("orient") + "/rss.xml"
+        feed = server.url_for("orient") + "/rss"
 
 CLI: python -m etl.snapshot --port 8765
 """
@@ -40,6 +40,7 @@ DEFAULT_HOST = "127.0.0.1"  # never listen beyond loopback unless asked
 DEFAULT_CLI_PORT = 8765
 KNOWN_SUFFIXES = {".html", ".htm", ".xml", ".txt", ".json"}  # same rule as snapshot/build.py
 INDEX_SUFFIXES = (".html", ".xml", ".txt")  # directory-style paths: <dir>/index<suffix>
+SELECT_PARAMS = ("p", "page", "paged")  # query parameters naming another file: same rule as snapshot/build.py
 SNIFF_BYTES = 1024  # how far into a file to look for <meta charset> / the feed root element
 STREAM_CHUNK = 1 << 16  # bytes per write for generated big bodies
 TEXT_TYPES = {".html": "text/html", ".htm": "text/html", ".xml": "application/xml",
@@ -99,20 +100,27 @@ def load_state(root: Path, outlets_file: Path) -> SnapshotState:
 def resolve_file(site: Path, path: str, query: str) -> Path | None:
     """URL path (+ ?page=N) -> file under `site`, or None. Mirrors file_for() in snapshot/build.py."""
     rel = path.lstrip("/")
-    if any(part in (".", "..") for part in rel.split("/")):
+    infix = query_infix(query)  # ?p=, ?page=, ?paged= (SELECT_PARAMS) name another file
+    if infix is None or any(part in (".", "..") for part in rel.split("/")):
         return None
     base = site / rel
     candidates = [base] if rel and not rel.endswith("/") and base.suffix in KNOWN_SUFFIXES else []
     candidates += [base / f"index{suffix}" for suffix in INDEX_SUFFIXES]
-    page = parse_qs(query).get("page")
-    if page and not page[0].isdigit():
-        return None
     for candidate in candidates:
-        if page:
-            candidate = candidate.with_name(f"{candidate.stem}.page-{page[0]}{candidate.suffix}")
+        if infix:
+            candidate = candidate.with_name(f"{candidate.stem}{infix}{candidate.suffix}")
         if candidate.is_file() and candidate.resolve().is_relative_to(site.resolve()):
             return candidate
     return None
+
+
+def query_infix(query: str) -> str | None:
+    """File-name infix of the page-selecting parameters ('.p-7', '.paged-2'); None when one is not a number."""
+    params = parse_qs(query)
+    values = [(name, params[name][0]) for name in SELECT_PARAMS if name in params]
+    if any(not value.isdigit() for _, value in values):
+        return None
+    return "".join(f".{name}-{value}" for name, value in values)
 
 
 def content_type(path: Path, head: bytes) -> str:

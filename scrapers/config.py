@@ -4,7 +4,9 @@ The spiders are generic; everything outlet-specific lives in the YAML file. The 
 an explicit path, else the HADATH_OUTLETS_FILE environment variable, else scrapers/outlets.yaml.
 Keys this loader adds with defaults (not in every outlet entry): `trailing_slash`
 ("keep" | "strip" | "add"; default "keep") and `listing.max_pages` falling back to
-`defaults.max_listing_pages`.
+`defaults.max_listing_pages`. `verified` (optional, per outlet, never from defaults) names the fields
+checked against the real site and where: `verified: {article_url_pattern: "source ..."}`; read
+tolerantly (a list of field names works too; anything else counts as nothing verified).
 """
 
 from __future__ import annotations
@@ -31,6 +33,12 @@ TRAILING_SLASH_POLICIES = ("keep", "strip", "add")
 DEFAULT_POLITENESS = {"download_delay": 1.0, "concurrent_requests_per_domain": 2, "autothrottle": True}
 MAX_CONCURRENCY_PER_DOMAIN = 2  # hard ceiling, whatever the config says
 DEFAULT_MAX_LISTING_PAGES = 5
+# Provenance: `verified` maps a fact field to where its value was seen on the real site (a saved page,
+# public scraper code); `unverified` maps a field to what it only rests on. Both are optional for the
+# loader; the bundled file names every checked field in exactly one of them (tests/test_outlets_real.py).
+# Fields whose value is a fact about the real site; selectors.<name> (and amp) are added per outlet.
+BASE_CHECKED_FIELDS = ("base_url", "feeds", "sitemaps", "listing.url", "listing.link_selector",
+                       "article_url_pattern", "timezone")
 
 
 @dataclass(frozen=True)
@@ -68,9 +76,11 @@ class Outlet:
     article_url_pattern: str
     politeness: Politeness
     amp: Amp | None = None
+    unverified: dict[str, str] = field(default_factory=dict)  # field -> what its value only rests on
     selectors: dict[str, str] = field(default_factory=dict)
     trailing_slash: str = "keep"
     enabled: bool = True
+    verified: dict[str, str] = field(default_factory=dict)  # field -> where it was checked against reality
 
     @property
     def article_re(self) -> re.Pattern[str]:
@@ -79,6 +89,12 @@ class Outlet:
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def checked_fields(self) -> tuple[str, ...]:
+        """The fields that state facts about the real site (what `verified` / `unverified` annotate)."""
+        extra = [f"selectors.{name}" for name in self.selectors] + (["amp"] if self.amp else [])
+        return BASE_CHECKED_FIELDS + tuple(extra)
 
 
 def outlets_file(path: str | Path | None = None) -> Path:
@@ -127,16 +143,31 @@ def _outlet(entry: Any, defaults: dict, file: Path) -> Outlet:
     base_url = _base_url(str(merged["base_url"]), where)
     domains = tuple(d.lower() for d in (merged.get("domains") or [urlsplit(base_url).hostname]))
     _check_regex(merged["article_url_pattern"], where)
+    notes = [entry.get("verified"), entry.get("unverified")]
+    both = set(notes[0]) & set(notes[1]) if all(isinstance(n, dict) for n in notes) else set()
+    if both:
+        raise BadInput(f"{where}: {', '.join(sorted(both))} both verified and unverified")
     return Outlet(
         slug=slug, name=str(merged["name"]), base_url=base_url, domains=domains,
         language=str(merged.get("language", "ar")), timezone=_timezone(merged, where),
         feeds=tuple(merged.get("feeds") or ()), sitemaps=tuple(merged.get("sitemaps") or ()),
         listing=_listing(merged.get("listing"), merged, where),
         article_url_pattern=str(merged["article_url_pattern"]),
+        unverified=_unverified(entry.get("unverified"), where),
         politeness=_politeness(defaults.get("politeness") or {}, entry.get("politeness") or {}),
         amp=_amp(merged.get("amp"), where), selectors=dict(merged.get("selectors") or {}),
         trailing_slash=_trailing(merged, where), enabled=bool(merged.get("enabled", True)),
+        verified=_verified(entry.get("verified")),
     )
+
+
+def _unverified(raw: Any, where: str) -> dict[str, str]:
+    """`unverified`: a mapping of field name -> a non-empty note on what the value rests on."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not all(isinstance(v, str) and v.strip() for v in raw.values()):
+        raise BadInput(f"{where}: `unverified` must map field names to a non-empty note")
+    return {str(k): v.strip() for k, v in raw.items()}
 
 
 def _base_url(value: str, where: str) -> str:
@@ -184,6 +215,19 @@ def _amp(raw: Any, where: str) -> Amp | None:
         raise BadInput(f"{where}: amp needs a pattern")
     _check_regex(raw["pattern"], where)
     return Amp(str(raw["pattern"]), str(raw.get("replace", "")))
+
+
+UNVERIFIED_VALUES = (None, False, "", "no", "false", "unverified")  # `field: no` says it was not checked
+
+
+def _verified(raw: Any) -> dict[str, str]:
+    """{field: source} from a mapping or a list of field names; anything else: nothing verified."""
+    if isinstance(raw, dict):
+        return {str(k): "" if v is True else str(v) for k, v in raw.items()
+                if not (v in UNVERIFIED_VALUES or str(v).strip().lower() in UNVERIFIED_VALUES)}
+    if isinstance(raw, list | tuple):
+        return {str(k): "" for k in raw if isinstance(k, str | int) and str(k)}
+    return {}
 
 
 def _trailing(merged: dict, where: str) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
 import feedparser
@@ -176,8 +177,13 @@ def _sitemap_entry(node: Any, tz: str | None) -> Entry:
 
 
 def parse_listing(html: str, link_selector: str, tz: str | None = None) -> list[Entry]:
-    """Links of a listing page, with a date when the link's own item carries one <time datetime>."""
+    """Links of a listing page, with a date when the link's own item carries one <time datetime>.
+
+    Relative links are joined to the page's <base href> when it has one (Orient, Zaman al-Wasl write
+    'ar/news_show/...' under <base href="/">); the caller resolves what is left against the page URL.
+    """
     sel = Selector(text=html)
+    base = (sel.css("base::attr(href)").get() or "").strip()
     element_css = re.sub(r"::(attr\([^)]*\)|text)\s*$", "", link_selector.strip())
     entries: list[Entry] = []
     for node in sel.css(element_css):
@@ -185,8 +191,8 @@ def parse_listing(html: str, link_selector: str, tz: str | None = None) -> list[
         if not href or not href.strip():
             continue
         published = _item_date(node, tz)
-        entries.append(Entry(href.strip(), "listing", published, "published" if published else None,
-                             {"source": "listing"}))
+        entries.append(Entry(urljoin(base, href.strip()) if base else href.strip(), "listing", published,
+                             "published" if published else None, {"source": "listing"}))
     return entries
 
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 import json
 import logging
 import re
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from scrapy.http import Response, TextResponse
 
+from etl import arabic_dates
 from scrapers.config import Outlet
 from scrapers.discovery import parse_date
 
@@ -21,6 +23,7 @@ LOGGER = logging.getLogger(__name__)
 ARTICLE_OG_TYPES = ("article",)  # og:type values of a news article
 JSONLD_ARTICLE_TYPES = ("NewsArticle", "Article", "ReportageNews", "AnalysisNewsArticle", "BlogPosting")
 CHARSET_RE = re.compile(rb"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
+LOCAL_NOON = time(12)  # a printed day without a time is taken at local noon (as the cleaner does)
 META_SNIFF_BYTES = 4096  # a <meta charset> must be within the first 1024 bytes; be generous
 
 
@@ -71,18 +74,21 @@ def rel_canonical(response: TextResponse) -> str | None:
 
 
 def page_date(response: TextResponse, outlet: Outlet) -> datetime | None:
-    """Publication time from the page: meta, JSON-LD, the outlet's date selector, <time>."""
+    """Publication time from the page: meta, JSON-LD, the outlet's date selector, <time>; else the
+    Arabic date printed where the date selector points ("الجمعة 21 كانون الثاني 2022"), at local noon."""
+    selected = response.css(outlet.selectors["date"]).get() if outlet.selectors.get("date") else None
     candidates = [
         response.css('meta[property="article:published_time"]::attr(content)').get(),
         *(o.get("datePublished") for o in jsonld_objects(response)),
-        response.css(outlet.selectors["date"]).get() if outlet.selectors.get("date") else None,
+        selected,
         response.css("time::attr(datetime)").get(),
     ]
     for value in candidates:
         when = parse_date(value, outlet.timezone)
         if when:
             return when
-    return None
+    day = arabic_dates.parse_arabic_date(selected) if selected else None
+    return datetime.combine(day, LOCAL_NOON, tzinfo=ZoneInfo(outlet.timezone)) if day else None
 
 
 def declared_charset(response: Response) -> str | None:

@@ -99,8 +99,20 @@ class SiteMap:
     def is_article(self, url: str) -> bool:
         """Does the canonical form of `url` match the outlet's article_url_pattern?"""
         canon = self.canonical(url)
-        return self.is_outlet_host(urlsplit(canon).hostname) and bool(
-            self.outlet.article_re.search(decoded_path(canon)))
+        return self.is_outlet_host(urlsplit(canon).hostname) and matches_article(canon, self.outlet)
+
+
+def matches_article(canonical: str, outlet: Outlet) -> bool:
+    """The article pattern against the decoded path, else (URL with a query) against path?query.
+
+    The second form serves outlets whose articles are selected by a query, such as WordPress's plain
+    permalinks (`/?p=21571`); a pattern anchored at the end of the path never matches it.
+    """
+    parts = urlsplit(canonical)
+    path = unquote(parts.path or "/")
+    if outlet.article_re.search(path):
+        return True
+    return bool(parts.query) and bool(outlet.article_re.search(f"{path}?{unquote(parts.query)}"))
 
 
 def canonicalize(url: str, outlet: Outlet) -> str:

@@ -25,7 +25,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from email.utils import format_datetime
 from pathlib import Path
 from string import Template
-from urllib.parse import quote, unquote
+from urllib.parse import parse_qs, quote, unquote
 from xml.sax.saxutils import escape as xml_escape
 
 import yaml
@@ -39,6 +39,9 @@ DEFAULT_PAGE_SIZE = 10  # listing entries per page when site.yaml does not say
 RELATED_COUNT = 3  # related-article links per page
 FEED_MAX_ITEMS = 30  # newest entries in a feed
 KNOWN_SUFFIXES = {".html", ".htm", ".xml", ".txt", ".json"}  # paths already naming a file
+# Query parameters that select another page (post id, listing page): '/?p=7' is stored as index.p-7.html,
+# '/?cat=%2A&paged=2' as index.paged-2.html. Other parameters select nothing. Same rule in etl/snapshot.py.
+SELECT_PARAMS = ("p", "page", "paged")
 
 LEVANTINE_MONTHS = ["كانون الثاني", "شباط", "آذار", "نيسان", "أيار", "حزيران", "تموز", "آب", "أيلول",
                     "تشرين الأول", "تشرين الثاني", "كانون الأول"]
@@ -68,7 +71,9 @@ class Outlet:
     fragments: dict[str, Template]
 
     def url(self, path: str, query: str = "", fragment: str = "") -> str:
-        """Absolute URL on the outlet's real base_url, percent-encoded."""
+        """Absolute URL on the outlet's real base_url, percent-encoded; `path` may carry its own ?query."""
+        path, _, own = path.partition("?")
+        query = "&".join(q for q in (own, query) if q)
         url = self.base_url + quote(path, safe="/")
         return url + (f"?{query}" if query else "") + (f"#{fragment}" if fragment else "")
 
@@ -191,7 +196,7 @@ def load_articles(folder: Path, outlet: Outlet) -> list[Article]:
 def visible_date(stamp: datetime, fmt: str, digits: str) -> str:
     """Arabic date as printed on the page, e.g. '21 كانون الثاني 2022'."""
     local = stamp.astimezone(DAMASCUS)
-    text = fmt.format(d=local.day, dd=f"{local.day:02d}", mm=f"{local.month:02d}", y=local.year,
+    text = fmt.format(d=local.day, dd=f"{local.day:02d}", m=local.month, mm=f"{local.month:02d}", y=local.year,
                       lev=LEVANTINE_MONTHS[local.month - 1], std=STANDARD_MONTHS[local.month - 1],
                       weekday=WEEKDAYS[local.weekday()], H=f"{local.hour:02d}", M=f"{local.minute:02d}")
     return text.translate(ARABIC_INDIC) if digits == "arabic" else text
@@ -233,7 +238,7 @@ def resolve_route(route: dict, outlet: Outlet, recent: list[Article]) -> dict | 
         pub = art.published or WINDOW_START
         route["target"] = art.path
         route["path"] = route["from"].format(y=pub.year, m=f"{pub.month:02d}", d=f"{pub.day:02d}",
-                                             title_slug=title_slug(art.title))
+                                             title_slug=title_slug(art.title), id=re.sub(r"\D", "", art.path))
         route["linked_url"] = outlet.url(route["path"])
     elif kind == "tracking":
         route["linked_url"] = outlet.url(art.path, route.get("query", ""), route.get("fragment", ""))
@@ -279,6 +284,8 @@ def fragment(outlet: Outlet, frag: str, /, **values: object) -> str:
     """A named fragment of fragments.html filled with `values` ('' when the outlet has none)."""
     tpl = outlet.fragments.get(frag)
     defaults = {"base": outlet.base_url, "home_url": outlet.url("/"), "site_name": esc(outlet.site["name"])}
+    if "url" in values:  # ${rel}: the same link written relative to <base href> (Orient, Zaman al-Wasl)
+        defaults["rel"] = relative(outlet, str(values["url"]))
     return "" if tpl is None else tpl.substitute(defaults | {k: str(v) for k, v in values.items()})
 
 
@@ -302,8 +309,14 @@ def common_context(outlet: Outlet) -> dict[str, str]:
 def short_date(outlet: Outlet, entry: Entry) -> str:
     if entry.published is None:
         return ""
-    return visible_date(entry.published, outlet.site.get("list_date_format", outlet.site["date_format"]),
-                        outlet.site.get("digits", "latin"))
+    site = outlet.site
+    return visible_date(entry.published, site.get("list_date_format", site["date_format"]),
+                        site.get("list_digits", site.get("digits", "latin")))
+
+
+def relative(outlet: Outlet, url: str) -> str:
+    """A link as sites with <base href> write it: 'ar/news_show/1/0/x' for base_url + '/ar/news_show/1/0/x'."""
+    return url.removeprefix(outlet.base_url).lstrip("/") if url.startswith(outlet.base_url) else url
 
 
 def entry_html(outlet: Outlet, name: str, entry: Entry, n: int = 0) -> str:
@@ -350,7 +363,7 @@ def comments_html(outlet: Outlet, art: Article) -> str:
 
 
 def jsonld(outlet: Outlet, art: Article) -> str:
-    """JSON-LD <script> per site.yaml `jsonld`: none | newsarticle | newsarticle_body | graph."""
+    """JSON-LD <script> per site.yaml `jsonld`: none | newsarticle | newsarticle_body | graph | tie_schema."""
     mode = outlet.site.get("jsonld", "none")
     if mode == "none" or not art.dated:
         return ""
@@ -366,10 +379,13 @@ def jsonld(outlet: Outlet, art: Article) -> str:
     if mode == "graph":
         doc = {"@context": "https://schema.org",
                "@graph": [{"@type": "WebPage", "@id": url, "name": art.title}, item]}
+    elif mode == "tie_schema":  # the Jannah theme's own block: script#tie-schema-json with dateCreated
+        doc = {"@context": "http://schema.org", **item, "dateCreated": iso(art.published)}
     else:
         doc = {"@context": "https://schema.org", **item}
     text = json.dumps(doc, ensure_ascii=False, indent=1).replace("</", "<\\/")
-    return f'<script type="application/ld+json">\n{text}\n</script>'
+    script_id = ' id="tie-schema-json"' if mode == "tie_schema" else ""
+    return f'<script{script_id} type="application/ld+json">\n{text}\n</script>'
 
 
 def head_dates(outlet: Outlet, art: Article) -> str:
@@ -377,7 +393,9 @@ def head_dates(outlet: Outlet, art: Article) -> str:
         return ""
     lines = []
     if outlet.site.get("meta_published", True):
-        stamp = iso(art.published)
+        # WordPress prints the meta time in the site's zone, some sites in UTC ("+00:00")
+        zone = UTC if outlet.site.get("meta_tz") == "utc" else DAMASCUS
+        stamp = art.published.astimezone(zone).isoformat()
         lines += [f'<meta property="article:published_time" content="{stamp}">',
                   f'<meta property="article:modified_time" content="{stamp}">']
     lines.append(jsonld(outlet, art))
@@ -444,8 +462,9 @@ def render_home(outlet: Outlet, recent: list[Article], routes: list[dict]) -> st
 
 
 def listing_root(outlet: Outlet) -> str:
-    prefix = outlet.config["listing"]["url"].split("{page}")[0]
-    return re.sub(r"(\?page=|page/)$", "", prefix)
+    """The section page the listing pages belong to: '/news/page/{page}/' -> '/news/', '/x?page={page}' -> '/x'."""
+    prefix = outlet.config["listing"]["url"].split("{page}")[0].split("?")[0]
+    return re.sub(r"page/$", "", prefix) or "/"
 
 
 def listing_chunks(outlet: Outlet, recent: list[Entry], older: list[Entry]) -> list[list[Entry]]:
@@ -456,8 +475,8 @@ def listing_chunks(outlet: Outlet, recent: list[Entry], older: list[Entry]) -> l
     return chunks or [[]]
 
 
-def render_listing(outlet: Outlet, articles: list[Article], routes: list[dict]) -> list[tuple[str, str, int | None]]:
-    """(path, html, page-for-query-style-or-None) for every listing page, plus the section root."""
+def render_listing(outlet: Outlet, articles: list[Article], routes: list[dict]) -> list[tuple[str, str]]:
+    """(path, html) for every listing page, plus the section root (unless that is a home page)."""
     links = link_overrides(routes, "listing")
     recent = [entry_of(outlet, a, links.get(a.id)) for a in articles if a.recent]
     recent += extra_entries(routes, outlet, "listing")
@@ -466,7 +485,6 @@ def render_listing(outlet: Outlet, articles: list[Article], routes: list[dict]) 
     chunks = listing_chunks(outlet, recent, older)
     listing = outlet.config["listing"]
     first = int(listing.get("first_page", 1))
-    query_style = "?page={page}" in listing["url"]
     out = []
     for idx, chunk in enumerate(chunks):
         number = first + idx
@@ -476,10 +494,9 @@ def render_listing(outlet: Outlet, articles: list[Article], routes: list[dict]) 
             "page_label": str(idx + 1), "pager_html": "\n".join(pager),
             "items_html": "\n".join(entry_html(outlet, "listing_item", e, i) for i, e in enumerate(chunk, 1))}
         text = outlet.templates["listing.html"].substitute(ctx)
-        path = listing_root(outlet) if query_style else listing["url"].format(page=number)
-        out.append((path, text, number if query_style else None))
-        if idx == 0:
-            out.append((listing_root(outlet), text, None))
+        out.append((listing["url"].format(page=number), text))
+        if idx == 0 and listing_root(outlet) not in outlet.site["home_paths"]:
+            out.append((listing_root(outlet), text))
     return out
 
 
@@ -600,15 +617,19 @@ def urlset(entries: list[Entry], outlet: Outlet, news: bool) -> str:
 
 def render_sitemaps(outlet: Outlet, articles: list[Article], routes: list[dict]) -> list[tuple[str, str]]:
     """News sitemap (window + linked edge cases), archive sitemap (everything), optional index."""
-    maps = outlet.site["sitemaps"]
+    maps = outlet.site.get("sitemaps") or {}  # a site without sitemaps (custom CMS) has none
+    if not maps:
+        return []
     news = [entry_of(outlet, a) for a in articles if a.recent] + extra_entries(routes, outlet, "news_sitemap")
     news.sort(key=lambda e: (e.published or WINDOW_START, e.url), reverse=True)
     everything = [entry_of(outlet, a) for a in articles]
-    out = [(maps["news"], urlset(news, outlet, True)), (maps["archive"], urlset(everything, outlet, False))]
+    out = [(maps["archive"], urlset(everything, outlet, False))]
+    if "news" in maps:  # WordPress core sitemaps (wp-sitemap.xml) have no news sitemap
+        out.insert(0, (maps["news"], urlset(news, outlet, True)))
     if "index" in maps:
         stamp = iso(newest(everything))
         rows = [f"<sitemap><loc>{outlet.url(p)}</loc><lastmod>{stamp}</lastmod></sitemap>"
-                for p in (maps["news"], maps["archive"])]
+                for p in (maps.get("news"), maps["archive"]) if p]
         out.append((maps["index"], "\n".join(
             ['<?xml version="1.0" encoding="UTF-8"?>',
              '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">', *rows, "</sitemapindex>"]) + "\n"))
@@ -617,12 +638,22 @@ def render_sitemaps(outlet: Outlet, articles: list[Article], routes: list[dict])
 
 # ----------------------------------------------------------------------------- writing
 
-def file_for(path: str, ext: str, page: int | None = None) -> Path:
+def query_infix(query: str) -> str:
+    """'.p-7' for 'p=7', '.paged-2' for 'cat=%2A&paged=2', '' when no SELECT_PARAMS parameter is set."""
+    params = parse_qs(query)
+    return "".join(f".{name}-{params[name][0]}" for name in SELECT_PARAMS if name in params)
+
+
+def file_for(path: str, ext: str) -> Path:
     """URL path -> file (relative): '/a/' -> a/index<ext>, '/a' -> a/index<ext>, '/a.xml' -> a.xml.
 
-    Query-style listing pages get a '.page-N' infix: '/news?page=2' -> news/index.page-2.html.
-    The server (etl/snapshot.py) applies the same rule.
+    A query selecting a page adds an infix (SELECT_PARAMS): '/news?page=2' -> news/index.page-2.html,
+    '/?p=21571' -> index.p-21571.html. The server (etl/snapshot.py) applies the same rule.
     """
+    path, _, query = path.partition("?")
+    infix = query_infix(query)
+    if not re.fullmatch(r"(\.[a-z]+-\d+)*", infix):
+        raise ValueError(f"unsafe query {query!r}")
     rel = unquote(path).lstrip("/")
     if rel == "" or rel.endswith("/"):
         rel += "index" + ext
@@ -631,11 +662,11 @@ def file_for(path: str, ext: str, page: int | None = None) -> Path:
     if any(part in ("", ".", "..") for part in rel.split("/")):
         raise ValueError(f"unsafe path {path!r}")
     out = Path(rel)
-    return out.with_name(f"{out.stem}.page-{page}{out.suffix}") if page is not None else out
+    return out.with_name(f"{out.stem}{infix}{out.suffix}") if infix else out
 
 
-def write(root: Path, path: str, text: str, ext: str, encoding: str = "utf-8", page: int | None = None) -> None:
-    target = root / file_for(path, ext, page)
+def write(root: Path, path: str, text: str, ext: str, encoding: str = "utf-8") -> None:
+    target = root / file_for(path, ext)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(text.encode(encoding, errors="xmlcharrefreplace"))
 
@@ -652,8 +683,8 @@ def build_outlet(outlet: Outlet, articles: list[Article], routes: list[dict], ro
         write(root, path, text, ".html")
     for path in outlet.site["home_paths"]:
         write(root, path, render_home(outlet, recent, routes), ".html")
-    for path, text, page in render_listing(outlet, articles, routes):
-        write(root, path, text, ".html", page=page)
+    for path, text in render_listing(outlet, articles, routes):
+        write(root, path, text, ".html")
     for path, text in render_feeds(outlet, articles, routes) + render_sitemaps(outlet, articles, routes):
         write(root, path, text, ".xml")
     write(root, "/robots.txt", render_robots(outlet), ".txt")

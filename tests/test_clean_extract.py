@@ -102,3 +102,12 @@ def test_language_flag():
     assert detect("\n".join(PARAGRAPHS)).is_arabic
     english = detect("Regime forces shelled the town of Kafranbel in southern Idlib on Friday, killing three civilians.")
     assert english.code == "en" and not english.is_arabic
+
+
+def test_a_paragraph_wrapped_across_source_lines_is_one_line():
+    """SANA's HTML wraps <p> text over several source lines: each paragraph must stay one line."""
+    para = "شارك ممثلون عن الأهالي في اجتماع موسع\n        أقيم اليوم في المدينة لبحث الأوضاع الخدمية\n    وسبل تحسينها خلال الأشهر المقبلة."
+    page = (f'<html><body><div class="entry-content rbct"><p>حمص-سانا</p><p>{para}</p>'
+            f'<div class="media"><p>{para.replace("اجتماع", "لقاء")}</p></div></div></body></html>')
+    body = ex.selector_body(html.parse(page), ".entry-content.rbct p")
+    assert body.split("\n") == ["حمص-سانا", " ".join(para.split()), " ".join(para.replace("اجتماع", "لقاء").split())]

@@ -36,6 +36,13 @@ def test_shared_real_pages_meet_the_floors(shared_dir):
     _check("shared", cases)
 
 
+def test_real_outlet_pages_meet_the_floors(shared_dir):
+    """SANA's saved article pages and the Assabah page (trafilatura's own snippets)."""
+    cases = [c for c in gate.load_cases() if gate.group_of(c) == "real_sites"]
+    assert {c["id"] for c in cases} == {"real-sana-article1", "real-sana-article2", "real-assabah"}
+    _check("real_sites", cases)
+
+
 def test_cases_file_is_well_formed():
     for case in gate.load_cases():
         assert set(case) >= {"id", "page", "outlet", "url", "title", "published", "must_contain", "must_not_contain"}

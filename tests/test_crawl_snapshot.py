@@ -18,14 +18,14 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from scrapers.config import get_outlet
+from scrapers.config import get_outlet, load_outlets
 from scrapers.urls import canonicalize
 from tests.conftest import ROOT, query
 
 snapshot = pytest.importorskip("etl.snapshot", reason="the offline snapshot server is not there yet")
 
 CONTENT = ROOT / "snapshot" / "content"
-SLUGS = ("orient", "enab", "syriatv", "npa", "sohr", "horrya")
+SLUGS = tuple(o.slug for o in load_outlets())  # every bundled outlet has a snapshot copy
 TZ = ZoneInfo("Asia/Damascus")
 MAIN = (date(2022, 1, 20), date(2022, 1, 22))
 BACKFILL = (date(2022, 1, 10), date(2022, 1, 19))

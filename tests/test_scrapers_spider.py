@@ -238,3 +238,31 @@ def test_errback_records_error_kinds(exc, meta, key):
     failure.request = request
     spider.on_error(failure)
     assert stat(spider, key) == 1
+
+
+def test_listing_links_resolve_against_base_href_and_query_permalinks():
+    """Relative links under <base href> (Orient, Zaman al-Wasl) and /?p=<id> articles (Suwayda 24)."""
+    spider = make_spider(outlet="plainwp")
+    page_url = "https://plain-wp.example/archives/category/news/"  # a served copy whose <base> points elsewhere
+    response = html(page_url, "listing_base_href.html", "", source="listing", page=1)
+    urls = [r.url for r in spider.parse_listing(response)]
+    assert urls == ["https://plain-wp.example/?p=21571", "https://plain-wp.example/?p=21570",
+                    "https://plain-wp.example/?cat=%2A&paged=2"]
+    assert stat(spider, "hadath/skipped/not_article_url") == 1  # ?cat=7
+
+
+def test_page_date_falls_back_to_the_printed_arabic_date_of_the_date_selector():
+    """An outlet without machine-readable dates (Zaman al-Wasl's model): the printed day, at local noon."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from scrapers import pages
+    from scrapers.config import get_outlet
+
+    zaman = get_outlet("zamanalwsl")
+    page = ('<html><body><h1>خبر</h1><div class="article-date"><i></i> الخميس 13 كانون الثاني 2022 - 09:15</div>'
+            '<p>نص</p></body></html>')
+    response = HtmlResponse("https://www.zamanalwsl.net/news/article/147962/", body=page.encode(), encoding="utf-8")
+    assert pages.page_date(response, zaman) == datetime(2022, 1, 13, 12, tzinfo=ZoneInfo("Asia/Damascus"))
+    plain = HtmlResponse("https://www.zamanalwsl.net/news/article/1/", body=b"<html><body><h1>x</h1></body></html>")
+    assert pages.page_date(plain, zaman) is None

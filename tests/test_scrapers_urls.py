@@ -85,3 +85,17 @@ def test_article_pattern_on_canonical_path(npa):
     assert syriatv.is_article("https://www.syria.tv/some-article-slug")
     assert not syriatv.is_article("https://www.syria.tv/news")
     assert not syriatv.is_article("https://www.syria.tv/rss.xml")
+
+
+def test_query_selected_articles_match_a_query_pattern():
+    """WordPress plain permalinks (/?p=<id>): the pattern sees path?query when the URL has a query."""
+    site = SiteMap(get_outlet("plainwp", TEST_OUTLETS))
+    assert site.is_article("https://plain-wp.example/?p=21571")
+    assert site.is_article("https://plain-wp.example/?p=21571&utm_source=rss#respond")  # tracking dropped first
+    assert not site.is_article("https://plain-wp.example/?cat=%2A&paged=2")
+    assert not site.is_article("https://plain-wp.example/?p=21571&replytocom=5")
+    assert not site.is_article("https://plain-wp.example/")
+    # a path pattern is not widened by a query: npa's /<id>/ still needs the query-free path to match
+    npa = SiteMap(get_outlet("npa"))
+    assert npa.is_article("https://npasyria.com/123456/?id=7")
+    assert not npa.is_article("https://npasyria.com/?p=123456")

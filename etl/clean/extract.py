@@ -49,7 +49,8 @@ SKIP_TAGS = {"script", "style", "noscript", "nav", "aside", "form", "button", "f
 # our own fallback chain (JSON-LD, baseline) covers the same cases at a fraction of the cost.
 TRAFILATURA_FAST = True
 _TAG_SPLIT = re.compile(r"\s*[,،;؛|]\s*")
-_WS = re.compile(r"[ \t\u00a0\u200f\u200e]+")
+# Whitespace inside one line or paragraph, source line breaks included (SANA wraps <p> text in its HTML).
+_WS = re.compile(r"[\s\u00a0\u200f\u200e]+")
 
 
 class ExtractionError(HadathError):

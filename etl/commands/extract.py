@@ -34,7 +34,7 @@ def _published(value: str) -> datetime:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", nargs="?", type=Path, help="HTML page or plain-text article")
     parser.add_argument("--published", type=_published, help="publication time, ISO 8601 (default: page date, else now)")
-    parser.add_argument("--outlet", default="", help="outlet slug (orient, enab, syriatv, npa, sohr, horrya)")
+    parser.add_argument("--outlet", default="", help="outlet slug of scrapers/outlets.yaml (orient, enab, sana, ...)")
     parser.add_argument("--extractor", default="rules", help="registered extractor (default: rules)")
     parser.add_argument("--since", type=date.fromisoformat, help="pipeline mode: first publication day")
     parser.add_argument("--until", type=date.fromisoformat, help="pipeline mode: last publication day (inclusive)")

@@ -43,6 +43,9 @@ def load_floors() -> dict:
 
 
 def group_of(case: dict) -> str:
+    """'real_sites' (real outlet pages), 'shared' (other real pages), 'snapshot' (generated pages)."""
+    if case["page"].startswith("shared:data/real_sites/"):
+        return "real_sites"
     return "shared" if case["page"].startswith("shared:") else "snapshot"
 
 
