@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from scrapy.http import Response, TextResponse
 
-from etl import arabic_dates
+from etl.arabic import dates as arabic_dates
 from scrapers.config import Outlet
 from scrapers.discovery import parse_date
 
