@@ -408,3 +408,13 @@ def test_a_battle_naming_one_side_takes_the_other_from_its_context():
     assert [(e.actor1, e.actor2) for e in extract(text)] == [
         ("HTS: Hayat Tahrir al-Sham", "Military Forces of Syria (2000-2024)")]
     assert _one("استهدف مسلحون مجهولون اليوم شاباً في بلدة صيدا.")[:2] == ("Violence against civilians", "Attack")
+
+
+def test_bare_casualty_nouns_and_exact_figures_beat_vague_ones():
+    clash = "اندلعت اليوم اشتباكات بين هيئة تحرير الشام وأحرار الشام في بلدة سرمدا أدت إلى سقوط {} من الطرفين."
+    assert extract(clash.format("قتيلين"))[0].fatalities == 2
+    assert extract(clash.format("قتلى"))[0].fatalities == 3
+    text = ("انفجرت عبوة ناسفة اليوم في مدينة الباب ما أدى لسقوط ضحايا بين المدنيين. "
+            "وقال مراسلنا إن الانفجار أدى لمقتل شخص مدني.")
+    assert [e.fatalities for e in extract(text)] == [1]
+    assert extract("وغالبا ما تنفذ عمليات قتل بحق عدد من المعتقلين في بلدة قباسين.") == []

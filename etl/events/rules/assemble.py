@@ -66,6 +66,7 @@ _ONGOING = re.compile(r"(?<![^\W_])[وف]?(?:تواصل\w*|يتواصل|تتوا
 _HANDS_OVER = re.compile(r"(?<![^\W_])[وف]?(?:سلم|سلمت|سلموا|تسليم)(?![^\W_])")
 _FIGHTING = re.compile(r"(?<![^\W_])[وفب]?(?:ال)?(?:اشتباك\w*|اقتتال\w*|معارك|مواجهات)(?![^\W_])")  # fighting, not an attack
 SHELLING = "Shelling/artillery/missile attack"
+CONTINUATION_SENTENCES = 4  # a casualty sentence adds to an event told at most this many sentences before
 # States whose fire in Syria comes from the air unless the copy names guns, rockets or missiles.
 AIR_POWERS = frozenset({"Military Forces of Russia", "Military Forces of Israel", "Military Forces of the United States",
                         "Unidentified Military Forces"})
@@ -93,6 +94,16 @@ class Draft:
     agent_known: bool = True
     para: int = 0
     other_side: tuple[str, int | None] = ("", None)  # a battle's likely opponent when its sentences name one side
+    vague_toll: bool = False  # the toll is an ACLED vague figure ("عدد من" 3): an exact figure replaces it
+
+    def add_toll(self, value: int, vague: bool) -> None:
+        """Another telling's toll: an exact figure beats a vague one, else the highest single figure."""
+        if not value:
+            return
+        if self.vague_toll and not vague or not self.fatalities:
+            self.fatalities, self.vague_toll = value, vague
+        elif vague == self.vague_toll:
+            self.fatalities = max(self.fatalities, value)
     assoc1: list[str] = field(default_factory=list)
     assoc2: list[str] = field(default_factory=list)
 
@@ -219,6 +230,12 @@ def _killed(a: Analysis, place: Place, places: list[Place]) -> tuple[int, bool, 
     return value, civ, combatant
 
 
+def _vague(a: Analysis) -> bool:
+    """The sentence's death toll is only vague figures ("سقوط قتلى", "عدد من")."""
+    killed = [c for c in a.casualties if c.kind == "killed" and c.value]
+    return bool(killed) and not any(c.exact for c in killed)
+
+
 def _two_sides(state: State) -> tuple[tuple[str, int], tuple[str, int]] | None:
     """The last two different armed actors named in the article, in the order named."""
     last = list(dict.fromkeys(reversed(state.named)))[:2]
@@ -252,7 +269,7 @@ def _make(lex: Lexicon, a: Analysis, place: Place, state: State, published: date
     earlier = _detail(a, place, state)
     if earlier is not None:
         killed, civ, _combatant = _killed(a, place, places)
-        earlier.fatalities = max(earlier.fatalities, killed)
+        earlier.add_toll(killed, _vague(a))
         earlier.sentences[a.index] = a.text
         if civ and earlier.etype == EXPLOSIONS and not earlier.actor2:  # "ما تسبب بمقتل عشرات الأهالي"
             earlier.actor2, earlier.inter2 = CIVILIANS, lex.actors[CIVILIANS].inter
@@ -294,6 +311,7 @@ def _make(lex: Lexicon, a: Analysis, place: Place, state: State, published: date
         agent_known = True
     draft = Draft(day, precision, explicit, sub, etype, actor1, inter1, actor2, inter2, place.mention, killed, "",
                   {a.index: a.text}, agent_known, a.para)
+    draft.vague_toll = bool(killed) and _vague(a)
     if etype == BATTLES and not actor2 and actor1:  # a fight has two sides: the other one named nearby
         draft.other_side = _other_side(a, state, actor1)  # filled in after merging (a guess never splits)
     if agent is not None and agent.actor == actor1:
@@ -420,10 +438,10 @@ def _continuation(a: Analysis, state: State) -> None:
         return
     killed = sum(c.value for c in a.casualties if c.kind == "killed")
     prev = state.drafts[-1]
-    if prev.sentences and max(prev.sentences) < a.index - 2:
+    if prev.sentences and max(prev.sentences) < a.index - CONTINUATION_SENTENCES:
         return
     if _TOLL.search(a.folded) and prev.para != a.para:
         return  # "ارتفعت حصيلة الضحايا ... إلى 89" in a paragraph of its own: the whole campaign's toll
-    if killed > prev.fatalities and not a.places:
-        prev.fatalities = killed
+    if killed and not a.places and (killed > prev.fatalities or prev.vague_toll and not _vague(a)):
+        prev.add_toll(killed, _vague(a))
         prev.sentences[a.index] = a.text

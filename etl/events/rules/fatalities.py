@@ -46,6 +46,10 @@ _TOKEN = re.compile(r"[^\W\d_]+")
 # Casualty nouns counted by the number written before them ("1400 شهيد", "5 قتلى", "ثلاثة ضحايا").
 _COUNTED_NOUN = re.compile(r"[وفب]?(?:شهيد\w*|شهداء|قتيل\w*|قتلي|ضحي\w*|ضحايا|جث\w*)(?![^\W_])")
 NOUN_GAP = 2  # characters between the number and the noun it counts
+_SINGLE_NOUN = re.compile(r"(?:قتيل|شهيد|ضحيه|جثه)")
+_DUAL_NOUN = re.compile(r"(?:قتيل|شهيد|ضحيت|جثت)(?:ين|ان)")
+_PLURAL_NOUN = re.compile(r"(?:قتلي|شهداء|ضحايا|جثث)")
+VAGUE_PLURAL = 3  # ACLED: unnumbered plural deaths ("سقوط قتلى") count as several = 3
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,7 @@ class Casualty:
     kind: str  # killed | injured | neutralised
     value: int
     victim: str  # civilian | combatant | unknown
+    exact: bool = True  # False for ACLED's vague figures ("عدد من" 3, "عشرات" 10, unnumbered "قتلى" 3)
 
 
 def _victim(lex: Lexicon, folded: str, start: int, end: int) -> str:
@@ -83,8 +88,17 @@ def _victim_in(lex: Lexicon, window: str) -> str:
     return "unknown"
 
 
-def _figure(folded: str, counts: list[tuple[int, int, int, bool]], cue: tuple[int, int], bounds: tuple[int, int]) -> int:
-    """The figure of the killed cue ``cue`` within ``bounds`` (previous/next casualty cue)."""
+def _figure(folded: str, counts: list[tuple[int, int, int, bool]], cue: tuple[int, int],
+            bounds: tuple[int, int]) -> tuple[int, bool]:
+    """(figure, exact) of the killed cue ``cue`` within ``bounds`` (previous/next casualty cue)."""
+    found = _count_for(folded, counts, cue, bounds)
+    if isinstance(found, tuple):
+        return found
+    return found, True
+
+
+def _count_for(folded: str, counts: list[tuple[int, int, int, bool]], cue: tuple[int, int],
+               bounds: tuple[int, int]) -> int | tuple[int, bool]:
     start, end = cue
     if _TOLL_BEFORE.search(folded[max(0, start - TOLL_BEFORE):start]):
         # "ارتفعت حصيلة القتلى جراء الهجوم ... إلى 5 عناصر": the updated toll of this event
@@ -92,7 +106,7 @@ def _figure(folded: str, counts: list[tuple[int, int, int, bool]], cue: tuple[in
         if target:
             later = [c for c in counts if c[0] >= target.end()]
             if later:
-                return later[0][2]
+                return later[0][2], later[0][3]
     tail = folded[end:]
     pronoun = _PRONOUN.search(folded, start, end)
     if pronoun:  # "ما أدى لمقتله": the victim named before, one (or two: "مقتلهما")
@@ -105,7 +119,7 @@ def _figure(folded: str, counts: list[tuple[int, int, int, bool]], cue: tuple[in
     if _COUNTED_NOUN.match(folded, start, end):  # "1400 شهيد و5000 مصاب": the number before the noun
         right_before = [c for c in counts if 0 <= start - c[1] <= NOUN_GAP]
         if right_before:
-            return right_before[-1][2]
+            return right_before[-1][2], right_before[-1][3]
     after = [c for c in counts if start <= c[0] <= min(end + AFTER_WINDOW, bounds[1])
              and not _SUBSET.search(folded[end:c[0]]) and not (definite and c[0] < end)]
     if after:
@@ -113,12 +127,26 @@ def _figure(folded: str, counts: list[tuple[int, int, int, bool]], cue: tuple[in
         nxt = after[1] if len(after) > 1 else None
         if not first[3] and nxt is not None and nxt[3] and nxt[0] - first[1] <= APPOSITION_GAP:
             return nxt[2]  # "مدنيين اثنين": the plural noun then its exact number
-        return first[2]
+        return first[2], first[3]
     before = [c for c in counts if max(start - BEFORE_WINDOW, bounds[0]) <= c[0] and c[1] <= start + 1]
     if before:
-        return before[-1][2]
+        return before[-1][2], before[-1][3]
     if _DUAL_CONSTRUCT.match(tail):
         return 2
+    if not definite:
+        return _bare_noun(folded[start:end])
+    return 0
+
+
+def _bare_noun(cue: str) -> int | tuple[int, bool]:
+    """A casualty noun without a number: "قتيل" one, "قتيلين" two, "قتلى" several (ACLED: 3, vague)."""
+    word = cue.lstrip("وفبل")
+    if _DUAL_NOUN.fullmatch(word):
+        return 2
+    if _SINGLE_NOUN.fullmatch(word):
+        return 1
+    if _PLURAL_NOUN.fullmatch(word):
+        return VAGUE_PLURAL, False
     return 0
 
 
@@ -132,7 +160,7 @@ def find_casualties(lex: Lexicon, folded: str, blocked_from: int | None = None) 
     for i, (start, end, kind) in enumerate(cues):
         lower = cues[i - 1][1] if i else 0
         upper = cues[i + 1][0] if i + 1 < len(cues) else len(folded)
-        value = _figure(folded, counts, (start, end), (lower, upper)) if kind == "killed" else 0
+        value, exact = _figure(folded, counts, (start, end), (lower, upper)) if kind == "killed" else (0, True)
         if _PRONOUN.search(folded, start, end):  # "شاباً ... ما أدى لمقتله": the noun named before
             victim = _victim_in(lex, folded[max(0, start - PRONOUN_WINDOW):start])
         else:
@@ -141,5 +169,5 @@ def find_casualties(lex: Lexicon, folded: str, blocked_from: int | None = None) 
             value = 1  # "قتل ملثمون مختار القرية": one named civilian victim, no figure
         if blocked_from is not None and start >= blocked_from:
             value = 0
-        out.append(Casualty(start, end, kind, value, victim))
+        out.append(Casualty(start, end, kind, value, victim, exact))
     return out

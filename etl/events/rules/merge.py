@@ -57,7 +57,7 @@ def _absorb(lex: Lexicon, keep: Draft, other: Draft) -> None:
         if other.actor2:
             keep.actor2, keep.inter2 = other.actor2, other.inter2
             keep.civilian_targeting = other.civilian_targeting or keep.civilian_targeting
-    keep.fatalities = max(keep.fatalities, other.fatalities)  # a repeated report: the highest single figure
+    keep.add_toll(other.fatalities, other.vague_toll)  # a repeated report: exact beats vague, else the highest
     keep.sentences.update(other.sentences)
     keep.explicit_date = keep.explicit_date or other.explicit_date
 
@@ -76,7 +76,7 @@ def merge(lex: Lexicon, drafts: list[Draft]) -> list[Draft]:
         for o in finer:  # the summary's sentences are evidence of the detailed events
             o.sentences.update(d.sentences)
         if len(finer) == 1:  # its toll is the one detailed event's toll
-            finer[0].fatalities = max(finer[0].fatalities, d.fatalities)
+            finer[0].add_toll(d.fatalities, d.vague_toll)
         elif not any(o.fatalities for o in finer):  # a toll over several places: split evenly (ACLED)
             share, rest = divmod(d.fatalities, len(finer))
             for n, o in enumerate(finer):
