@@ -34,6 +34,8 @@ LOGGER = logging.getLogger(__name__)
 
 BLOCK_KINDS = ("challenge", "captcha", "login_wall", "consent_wall")
 SNIFF_BYTES = 128 * 1024  # markers sit in <head> and the first screen; big article pages are not re-read
+HTML_SNIFF_BYTES = 4096  # where an HTML document shows itself (feeds, sitemaps and robots.txt never do)
+HTML_MARKERS = (b"<html", b"<!doctype html", b"<head", b"<body")
 THIN_TEXT_CHARS = 1500  # a wall's visible text is short (Cloudflare's page: ~350 chars); articles run longer
 THIN_MAX_LINKS = 20  # a wall links to little (a listing page or a site's chrome links to much more)
 CHALLENGE_STATUSES = (403, 429, 503)  # where anti-bot services answer with their interstitial
@@ -119,8 +121,11 @@ class _Page:
 
 def detect(body: bytes | str, status: int = 200, headers: Mapping[str, Any] | None = None,
            url: str | None = None) -> Block | None:
-    """The block this response is, or None when it may be content."""
+    """The block this response is, or None when it may be content. A body that is not HTML (a feed, a
+    sitemap) is only a block when the status or a header says so."""
     page = _page(body, status, headers, url)
+    if not _may_be_block(page):
+        return None
     for check in (_challenge, _captcha, _login_wall, _consent_wall):
         found = check(page)
         if found is not None:
@@ -155,6 +160,12 @@ def _lower_headers(headers: Mapping[str, Any] | None) -> dict[str, str]:
             value = value[0] if value else ""
         out[name.lower()] = value.decode("latin-1") if isinstance(value, bytes) else str(value)
     return out
+
+
+def _may_be_block(page: _Page) -> bool:
+    """An HTML body, or a status, header or host that blocks come with."""
+    return (any(m in page.head[:HTML_SNIFF_BYTES] for m in HTML_MARKERS) or page.status in (401, *CHALLENGE_STATUSES)
+            or "cf-mitigated" in page.headers or bool(CONSENT_HOST_RE.match(urlsplit(page.url).hostname or "")))
 
 
 def _challenge(page: _Page) -> Block | None:

@@ -11,9 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from scrapy import Request
+from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 
 from etl.errors import HadathError
 from scrapers import blocks
+from scrapers.middlewares import Blocked, BlockMiddleware
+from scrapers.stats import run_status
 from tests.conftest import ROOT
 
 SNAPSHOT_BLOCKS = ROOT / "snapshot" / "blocks"
@@ -93,3 +97,51 @@ def test_raise_if_blocked_is_one_line_exit_1():
     assert str(caught.value) == 'challenge.html is blocked: challenge (Cloudflare "Just a moment...", HTTP 200)'
     assert caught.value.block.kind == "challenge"
     blocks.raise_if_blocked(page("article_with_widgets.html"))  # content: no error
+
+
+# ---------------------------------------------------------------------- the crawler middleware
+def respond(cls: type[Response], url: str, body: bytes, status: int = 200, **headers: str) -> Response:
+    return cls(url, body=body, status=status, headers=headers, request=Request(url))
+
+
+def test_middleware_raises_blocked_before_retries_and_parsing():
+    mw = BlockMiddleware()
+    url = "https://www.syriahr.com/feed/"
+    response = respond(HtmlResponse, url, page("challenge.html"), 503, **{"Content-Type": "text/html"})
+    with pytest.raises(Blocked) as caught:
+        mw.process_response(Request(url), response)
+    assert caught.value.kind == "challenge" and not caught.value.skip
+    assert caught.value.block.detail == 'Cloudflare "Just a moment...", HTTP 503'
+
+
+def test_middleware_passes_content_feeds_and_robots_txt():
+    mw = BlockMiddleware()
+    article = respond(HtmlResponse, "https://x.example/1/", page("article_with_widgets.html"))
+    assert mw.process_response(Request(article.url), article) is article
+    feed = respond(XmlResponse, "https://x.example/feed/", b'<?xml version="1.0"?><rss><channel/></rss>')
+    assert mw.process_response(Request(feed.url), feed) is feed
+    robots = respond(TextResponse, "https://x.example/robots.txt", page("challenge.html"), 503)
+    assert mw.process_response(Request(robots.url), robots) is robots  # the robots middleware's business
+
+
+# ---------------------------------------------------------------------- crawl status
+@pytest.mark.parametrize("stats, status", [
+    # every discovery source was a block
+    ({"hadath/errors/challenge": 4}, "blocked"),
+    # discovery worked, every article page that answered was a block
+    ({"hadath/discovery_ok": 3, "hadath/errors/captcha": 7, "hadath/blocked_articles": 7}, "blocked"),
+    # some articles got through: partial, with the block as an error kind
+    ({"hadath/discovery_ok": 3, "hadath/errors/captcha": 2, "hadath/blocked_articles": 2,
+      "item_scraped_count": 5}, "partial"),
+    # a blocked feed, the sitemap fine, nothing new to fetch: partial, not blocked
+    ({"hadath/discovery_ok": 1, "hadath/errors/challenge": 1}, "partial"),
+    # no block, nothing discovered: failed as before
+    ({"hadath/errors/http_404": 1}, "failed"),
+    ({"hadath/discovery_ok": 1}, "ok"),
+])
+def test_run_status_blocked(stats, status):
+    assert run_status(stats, "finished") == status
+
+
+def test_run_status_aborted_crawl_is_failed_even_with_blocks():
+    assert run_status({"hadath/errors/challenge": 1}, "shutdown") == "failed"
