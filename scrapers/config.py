@@ -4,7 +4,9 @@ The spiders are generic; everything outlet-specific lives in the YAML file. The 
 an explicit path, else the HADATH_OUTLETS_FILE environment variable, else scrapers/outlets.yaml.
 Keys this loader adds with defaults (not in every outlet entry): `trailing_slash`
 ("keep" | "strip" | "add"; default "keep") and `listing.max_pages` falling back to
-`defaults.max_listing_pages`.
+`defaults.max_listing_pages`. `verified` (optional, per outlet, never from defaults) names the fields
+checked against the real site and where: `verified: {article_url_pattern: "source ..."}`; read
+tolerantly (a list of field names works too; anything else counts as nothing verified).
 """
 
 from __future__ import annotations
@@ -71,6 +73,7 @@ class Outlet:
     selectors: dict[str, str] = field(default_factory=dict)
     trailing_slash: str = "keep"
     enabled: bool = True
+    verified: dict[str, str] = field(default_factory=dict)  # field -> where it was checked against reality
 
     @property
     def article_re(self) -> re.Pattern[str]:
@@ -136,6 +139,7 @@ def _outlet(entry: Any, defaults: dict, file: Path) -> Outlet:
         politeness=_politeness(defaults.get("politeness") or {}, entry.get("politeness") or {}),
         amp=_amp(merged.get("amp"), where), selectors=dict(merged.get("selectors") or {}),
         trailing_slash=_trailing(merged, where), enabled=bool(merged.get("enabled", True)),
+        verified=_verified(entry.get("verified")),
     )
 
 
@@ -184,6 +188,19 @@ def _amp(raw: Any, where: str) -> Amp | None:
         raise BadInput(f"{where}: amp needs a pattern")
     _check_regex(raw["pattern"], where)
     return Amp(str(raw["pattern"]), str(raw.get("replace", "")))
+
+
+UNVERIFIED_VALUES = (None, False, "", "no", "false", "unverified")  # `field: no` says it was not checked
+
+
+def _verified(raw: Any) -> dict[str, str]:
+    """{field: source} from a mapping or a list of field names; anything else: nothing verified."""
+    if isinstance(raw, dict):
+        return {str(k): "" if v is True else str(v) for k, v in raw.items()
+                if not (v in UNVERIFIED_VALUES or str(v).strip().lower() in UNVERIFIED_VALUES)}
+    if isinstance(raw, list | tuple):
+        return {str(k): "" for k in raw if isinstance(k, str | int) and str(k)}
+    return {}
 
 
 def _trailing(merged: dict, where: str) -> str:
