@@ -468,3 +468,20 @@ def format_reports(reports: list[Report], bases: dict[str, str]) -> str:
 
 def _fit(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width // 2 - 1] + "…" + text[-(width - width // 2):]
+
+
+def weekly_verdict(wanted: list[str], reports: list[dict[str, Any]]) -> str:
+    """The DAG's verdict: the table (logged), and a HadathError naming the outlets that are broken or
+    blocked, or whose check did not run."""
+    from etl.errors import HadathError
+    from scrapers.config import load_outlets
+
+    got = [Report(r["slug"], [Probe(**p) for p in r["probes"]], r["verdict"], r["reason"]) for r in reports if r]
+    done = {r.slug for r in got}
+    got += [Report(slug, [], "broken", "check: the check of this outlet did not run") for slug in wanted
+            if slug not in done]
+    text = format_reports(got, {o.slug: o.base_url for o in load_outlets()})
+    LOGGER.info("outlet check\n%s", text)
+    if failing(got):
+        raise HadathError(failure_message(failing(got), len(got)))
+    return text
