@@ -25,6 +25,7 @@ import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -44,7 +45,7 @@ HIDDEN_RE = re.compile(rb"<(script|style|noscript|template)\b[^>]*>.*?</\1\s*>",
 TAG_RE = re.compile(rb"<[^>]+>")
 LINK_RE = re.compile(rb"<a\s[^>]*href", re.I)
 SPACE_RE = re.compile(rb"\s+")
-PASSWORD_RE = re.compile(rb"<input\b[^>]*type\s*=\s*[\"']?password", re.I)
+PASSWORD_RE = re.compile(rb"<input\b[^>]*type\s*=\s*[\"']?password")  # run on the lower-cased head
 ARTICLE_MARKERS = (b'property="og:type" content="article"', b"property='og:type' content='article'",
                    b"article:published_time", b'"newsarticle"', b'"reportagenews"')
 LOGIN_PATH_RE = re.compile(r"/(wp-login\.php|log-?in|sign-?in|user/login|account/login|auth/login|session/new)"
@@ -93,24 +94,35 @@ class BlockedPage(HadathError):
         self.block = block
 
 
-@dataclass(frozen=True)
 class _Page:
-    """What detection reads of one response."""
+    """What detection reads of one response; the costly parts (visible text, links) only when asked."""
 
-    status: int
-    head: bytes  # lower-cased start of the body
-    title: str  # as written (for messages); matching uses `head`
-    text: bytes  # lower-cased visible text of `head`: hidden elements and tags removed
-    links: int
-    headers: Mapping[str, str]
-    url: str
+    def __init__(self, body: bytes | str, status: int, headers: Mapping[str, Any] | None, url: str | None) -> None:
+        raw = body.encode("utf-8", "replace") if isinstance(body, str) else bytes(body or b"")
+        self.start = raw[:SNIFF_BYTES]
+        self.head = self.start.lower()  # matching is on the lower-cased start of the body
+        self.status = int(status or 0)
+        self.headers = _lower_headers(headers)
+        self.url = url or ""
 
-    @property
+    @cached_property
+    def title(self) -> str:
+        """As written (for messages)."""
+        found = TITLE_RE.search(self.start)
+        return SPACE_RE.sub(b" ", found.group(1)).strip().decode("utf-8", "replace") if found else ""
+
+    @cached_property
+    def text(self) -> bytes:
+        """Lower-cased visible text: hidden elements and tags removed."""
+        return SPACE_RE.sub(b" ", TAG_RE.sub(b" ", HIDDEN_RE.sub(b" ", self.head))).strip()
+
+    @cached_property
     def thin(self) -> bool:
         """Little text and few links: a page standing in for content, not content."""
-        return len(self.text.decode("utf-8", "ignore")) < THIN_TEXT_CHARS and self.links < THIN_MAX_LINKS
+        return len(LINK_RE.findall(self.head)) < THIN_MAX_LINKS and \
+            len(self.text.decode("utf-8", "ignore")) < THIN_TEXT_CHARS  # links first: far cheaper than text
 
-    @property
+    @cached_property
     def article_like(self) -> bool:
         return any(marker in self.head for marker in ARTICLE_MARKERS)
 
@@ -123,7 +135,7 @@ def detect(body: bytes | str, status: int = 200, headers: Mapping[str, Any] | No
            url: str | None = None) -> Block | None:
     """The block this response is, or None when it may be content. A body that is not HTML (a feed, a
     sitemap) is only a block when the status or a header says so."""
-    page = _page(body, status, headers, url)
+    page = _Page(body, status, headers, url)
     if not _may_be_block(page):
         return None
     for check in (_challenge, _captcha, _login_wall, _consent_wall):
@@ -139,17 +151,6 @@ def raise_if_blocked(body: bytes | str, status: int = 200, headers: Mapping[str,
     block = detect(body, status, headers, url)
     if block is not None:
         raise BlockedPage(block, where)
-
-
-def _page(body: bytes | str, status: int, headers: Mapping[str, Any] | None, url: str | None) -> _Page:
-    raw = body.encode("utf-8", "replace") if isinstance(body, str) else bytes(body or b"")
-    start = raw[:SNIFF_BYTES]
-    title_match = TITLE_RE.search(start)
-    title = SPACE_RE.sub(b" ", title_match.group(1)).strip().decode("utf-8", "replace") if title_match else ""
-    head = start.lower()
-    text = SPACE_RE.sub(b" ", TAG_RE.sub(b" ", HIDDEN_RE.sub(b" ", head))).strip()
-    return _Page(int(status or 0), head, title, text, len(LINK_RE.findall(head)), _lower_headers(headers),
-                 url or "")
 
 
 def _lower_headers(headers: Mapping[str, Any] | None) -> dict[str, str]:
@@ -173,23 +174,22 @@ def _challenge(page: _Page) -> Block | None:
         return Block("challenge", f"Cloudflare challenge (cf-mitigated header), HTTP {page.status}")
     # behind a challenge status, or a thin page served as if it were content (an origin error page
     # such as Cloudflare's 522 carries the same markup but is an outage, not a block)
-    suspicious = page.status in CHALLENGE_STATUSES or (page.thin and page.status < 400)
-    if not suspicious:
+    if not (page.status in CHALLENGE_STATUSES or (page.status < 400 and page.thin)):
         return None
-    for vendor, markers in VENDOR_CHALLENGES:
-        if page.has(markers):
-            return Block("challenge", f"{vendor} {_title_and_status(page)}")
-    if page.has(CHALLENGE_PHRASES) and not page.article_like:
-        return Block("challenge", f"anti-bot interstitial {_title_and_status(page)}")
-    return None
+    vendor = next((name for name, markers in VENDOR_CHALLENGES if page.has(markers)), None)
+    if vendor is None and not page.has(CHALLENGE_PHRASES):
+        return None
+    if vendor:
+        return Block("challenge", f"{vendor} {_title_and_status(page)}")
+    return None if page.article_like else Block("challenge", f"anti-bot interstitial {_title_and_status(page)}")
 
 
 def _captcha(page: _Page) -> Block | None:
-    if page.article_like:
+    titled = "captcha" in page.title.lower()
+    if not (titled or page.status in CHALLENGE_STATUSES or page.thin) or page.article_like:
         return None
     widget = page.has(tuple(CAPTCHA_WIDGETS))
-    titled = "captcha" in page.title.lower()
-    if (widget or titled or b"captcha" in page.text) and (page.thin or page.status in CHALLENGE_STATUSES or titled):
+    if widget or titled or b"captcha" in page.text:
         return Block("captcha", f"{CAPTCHA_WIDGETS[widget] if widget else 'captcha'} {_title_and_status(page)}")
     return None
 
@@ -197,12 +197,14 @@ def _captcha(page: _Page) -> Block | None:
 def _login_wall(page: _Page) -> Block | None:
     if page.status == 401:
         return Block("login_wall", "HTTP 401")
-    if page.article_like:
-        return None
     path = urlsplit(page.url).path if page.url else ""
-    if LOGIN_PATH_RE.search(path) and (page.thin or PASSWORD_RE.search(page.head)):
+    password = b"password" in page.head and bool(PASSWORD_RE.search(page.head))  # cheap test first
+    login_path = bool(LOGIN_PATH_RE.search(path))
+    if not (login_path or password) or page.article_like:
+        return None
+    if login_path and (password or page.thin):
         return Block("login_wall", f"login page {path}, HTTP {page.status}")
-    if page.thin and PASSWORD_RE.search(page.head) and page.has(LOGIN_WORDS, page.text):
+    if password and page.thin and page.has(LOGIN_WORDS, page.text):
         return Block("login_wall", f"password form instead of content {_title_and_status(page)}")
     return None
 
@@ -211,10 +213,10 @@ def _consent_wall(page: _Page) -> Block | None:
     host = (urlsplit(page.url).hostname or "") if page.url else ""
     if CONSENT_HOST_RE.match(host):
         return Block("consent_wall", f"redirected to {host}, HTTP {page.status}")
-    if page.article_like or not page.thin:
+    if not page.thin or page.article_like or not (b"<form" in page.head or b"<button" in page.head):
         return None
     worded = page.has(CONSENT_WORDS, page.title.lower().encode()) or page.has(CONSENT_WORDS, page.text)
-    if worded and page.has(CONSENT_ACTIONS, page.text) and (b"<form" in page.head or b"<button" in page.head):
+    if worded and page.has(CONSENT_ACTIONS, page.text):
         return Block("consent_wall", f"cookie/consent page instead of content {_title_and_status(page)}")
     return None
 
