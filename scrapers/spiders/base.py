@@ -168,11 +168,11 @@ class BaseOutletSpider(scrapy.Spider):
         try:
             entries, malformed = parse_feed(response.body, self.outlet.timezone)
         except UnsafeXml:
-            return self.discovery_failed(response.meta, feed_url, "unsafe_xml")
+            return self.parse_failed(response.meta, feed_url, "unsafe_xml")
         articles = self.article_entries(entries, response.url)
         if not entries or (is_fallback(response.meta) and not articles):
             result = "malformed_feed" if malformed else "empty" if not entries else "no_article_links"
-            return self.discovery_failed(response.meta, feed_url, result)
+            return self.parse_failed(response.meta, feed_url, result)
         if malformed:
             self.error("malformed_feed")
         requests = self.consider_all(entries, response.url)
@@ -196,12 +196,12 @@ class BaseOutletSpider(scrapy.Spider):
         try:
             kind, entries = parse_sitemap(response.body, self.outlet.timezone)
         except UnsafeXml:
-            return self.discovery_failed(response.meta, real, "unsafe_xml")
+            return self.parse_failed(response.meta, real, "unsafe_xml")
         except MalformedXml:
-            return self.discovery_failed(response.meta, real, "malformed_sitemap")
+            return self.parse_failed(response.meta, real, "malformed_sitemap")
         if is_fallback(response.meta) and not (entries if kind == "index" else
                                                self.article_entries(entries, response.url)):
-            return self.discovery_failed(response.meta, real, "empty" if not entries else "no_article_links")
+            return self.parse_failed(response.meta, real, "empty" if not entries else "no_article_links")
         self.discovered()
         requests = self.consider_all(entries, response.url) if kind == "urlset" else \
             self.child_sitemaps(entries, response.url)
@@ -359,13 +359,16 @@ class BaseOutletSpider(scrapy.Spider):
             return self.next_candidate(kind)
         return []
 
-    def discovery_failed(self, meta: dict[str, Any], url: str, result: str,
-                         recorded: bool = False) -> list[scrapy.Request]:
-        """A feed or sitemap that gave nothing. An error of a configured source (or an index's child) is
-        recorded, a fallback's is only noted: guesses may fail. Then the fallback starts or goes on."""
-        origin = meta.get("origin", "configured")
-        if not recorded and not is_fallback(meta) and result not in ("empty", "no_article_links"):
+    def parse_failed(self, meta: dict[str, Any], url: str, result: str) -> list[scrapy.Request]:
+        """A feed or sitemap that answered but gave nothing: an error for a configured source (or an
+        index's child) unless it was only empty; a fallback guess's failure is no error."""
+        if not is_fallback(meta) and result not in ("empty", "no_article_links"):
             self.error(result)
+        return self.discovery_failed(meta, url, result)
+
+    def discovery_failed(self, meta: dict[str, Any], url: str, result: str) -> list[scrapy.Request]:
+        """A feed or sitemap that gave nothing (already counted): noted; then the fallback starts or goes on."""
+        origin = meta.get("origin", "configured")
         self.note(meta, url, result)
         if origin == "configured" and meta["source"] in ("feed", "sitemap"):
             return self.start_rescue(meta["source"], result)
@@ -407,8 +410,8 @@ class BaseOutletSpider(scrapy.Spider):
         if isinstance(failure.value, Blocked):
             self.note_block(failure.value, failure.request)
         if not fallback.moved(result):
-            self.sources.append(fallback.Source(kind, self.site.to_real(first_url(failure.request)),
-                                                "homepage" if kind == "feed" else "robots", result))
+            origin = "homepage" if kind == "feed" else "robots"
+            self.note({"source": kind, "origin": origin}, self.site.to_real(first_url(failure.request)), result)
             return []
         self.queue_candidates(kind, [])
         return self.next_candidate(kind)
@@ -444,7 +447,7 @@ class BaseOutletSpider(scrapy.Spider):
         kind = self.failure_kind(failure)
         url = self.site.to_real(first_url(request))
         if source in ("feed", "sitemap"):
-            return self.discovery_failed(request.meta, url, kind, recorded=True)
+            return self.discovery_failed(request.meta, url, kind)
         if source == "listing" and request.meta.get("page") == self._first_page():
             self.note(request.meta, url, kind)
         return []
