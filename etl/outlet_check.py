@@ -30,7 +30,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scrapers.blocks import BLOCK_KINDS
-from scrapers.fallback import moved
+from scrapers.fallback import moved, same_source
 
 LOGGER = logging.getLogger(__name__)
 
@@ -288,9 +288,9 @@ class OutletCheck:
             return Found("fail", f"index of {len(entries)} sitemap(s)")
         child = next((e for e in entries if "news" in e.url.lower()), entries[0])
         child_url = self.site.to_fetch(self.site.resolve(child.url, got.url))
-        fetched = self.fetcher.get(child_url)
-        inner = self.evaluate_sitemap(fetched, depth + 1) if fetched.ok else \
-            Found("fail", fetched.error or f"http_{fetched.status}")
+        fetched, why = self.get(child_url)
+        inner = self.evaluate_sitemap(fetched, depth + 1) if why == "ok" else \
+            Found("blocked", self.last_block) if why in BLOCK_KINDS else Found("fail", why)
         short = shorten(self.real(child_url), self.outlet.base_url)
         return Found(inner.result, f"index of {len(entries)}; {short}: {inner.detail}", inner.articles)
 
@@ -326,7 +326,7 @@ class OutletCheck:
 
         tried = 0
         for url, origin in self.announced(kind) + [(self.site.resolve(p), "well_known") for p in well_known(kind)]:
-            if url in self.tried_urls(kind):
+            if same_source(url) in self.tried_urls(kind):
                 continue
             tried += 1
             got, why = self.get(url)
@@ -351,8 +351,9 @@ class OutletCheck:
         return [(self.site.to_fetch(u), "homepage") for u in feeds]
 
     def tried_urls(self, kind: str) -> set[str]:
+        """same_source() keys of the configured sources of that kind (the fallback skips them, as the crawler)."""
         configured = self.outlet.feeds if kind == "feed" else self.outlet.sitemaps
-        return {self.site.resolve(p) for p in configured}
+        return {same_source(self.site.resolve(p)) for p in configured}
 
     # ------------------------------------------------------------------ one article
     def check_article(self) -> None:
@@ -363,9 +364,9 @@ class OutletCheck:
         got, _ = self.fetch("article", url)
         if got is None:
             return
-        response = html_response(got)
         from scrapers import pages
 
+        response = html_response(got)
         if not pages.looks_like_article(response, self.outlet):
             self.report.add("article", self.real(url), "fail", "not an article page (no og:type article, "
                                                                "NewsArticle or headline with an article body)")

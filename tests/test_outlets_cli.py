@@ -187,3 +187,11 @@ def test_check_of_an_unreachable_outlet_is_broken(tmp_path):
 def test_check_refuses_a_bad_base_url():
     res = hadath("outlets", "check", "--base-url", "127.0.0.1:8765")
     assert res.returncode == 2 and "--base-url must be an http(s) URL" in res.stderr
+
+
+def test_live_checks_refuse_private_addresses():
+    from etl.outlet_check import Fetcher
+
+    got = Fetcher(0.0, live=True).get("http://127.0.0.1:9/robots.txt")
+    assert (got.status, got.error) == (0, "private address refused")
+    assert Fetcher(0.0, live=False).get("http://127.0.0.1:9/robots.txt").error == "connection refused"
