@@ -104,7 +104,10 @@ class Fetcher:
             self.last = time.monotonic()
 
     def _get(self, url: str) -> Fetched:
-        request = urllib.request.Request(url, headers={"User-Agent": self.user_agent})
+        from w3lib.url import safe_url_string
+
+        # Arabic paths (/category/أخبار/) are percent-encoded as Scrapy does; urllib sends ASCII only
+        request = urllib.request.Request(safe_url_string(url), headers={"User-Agent": self.user_agent})
         try:
             with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT_S) as resp:  # noqa: S310 (http/https only)
                 return self._read(resp.geturl(), resp.status, resp)

@@ -195,3 +195,31 @@ def test_live_checks_refuse_private_addresses():
     got = Fetcher(0.0, live=True).get("http://127.0.0.1:9/robots.txt")
     assert (got.status, got.error) == (0, "private address refused")
     assert Fetcher(0.0, live=False).get("http://127.0.0.1:9/robots.txt").error == "connection refused"
+
+
+def test_arabic_paths_are_percent_encoded_as_scrapy_does():
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from etl.outlet_check import Fetcher
+
+    class Echo(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (http.server API)
+            body = self.path.encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Echo)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        got = Fetcher(0.0, live=False).get(f"http://127.0.0.1:{httpd.server_address[1]}/category/أخبار/page/1/")
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert (got.status, got.error) == (200, None)
+    assert got.body == b"/category/%D8%A3%D8%AE%D8%A8%D8%A7%D8%B1/page/1/"

@@ -18,7 +18,8 @@ LIST_HEADER = ("slug", "name", "base_url", "enabled", "verified")
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="action", required=True, parser_class=type(parser))
     listing = sub.add_parser("list", help="slug, name, base URL, enabled, verified fields")
-    listing.add_argument("-v", "--verbose", action="store_true", help="also where each verified field was checked")
+    listing.add_argument("-v", "--verbose", action="store_true", help="also where each verified field was checked "
+                         "(and what unverified ones rest on, when the config says)")
     match = sub.add_parser("match", help="the outlet whose article pattern matches URL (exit 1: none)")
     match.add_argument("url", metavar="URL")
     check = sub.add_parser("check", help="probe robots.txt, feeds, sitemaps, listing and one article of each "
@@ -46,10 +47,17 @@ def run_list(args: argparse.Namespace) -> int:
     for row in (LIST_HEADER, *rows):
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
         if args.verbose and row is not LIST_HEADER:
-            outlet = next(o for o in outlets if o.slug == row[0])
-            for name, source in outlet.verified.items():
-                print(f"    {name}: {source or '(no source given)'}")
+            print_provenance(next(o for o in outlets if o.slug == row[0]))
     return 0
+
+
+def print_provenance(outlet: object) -> None:
+    """Where each verified field was checked; and, when the config says so (`unverified`: field -> what
+    the value only rests on), what the unverified ones rest on."""
+    for name, source in getattr(outlet, "verified", {}).items():
+        print(f"    {name}: {source or '(no source given)'}")
+    for name, note in (getattr(outlet, "unverified", None) or {}).items():
+        print(f"    {name} (unverified): {note}")
 
 
 
