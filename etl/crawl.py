@@ -3,9 +3,10 @@
 `crawl_outlet(slug, since, until, base_url=None, refresh=False, fast=False)` returns a summary dict
 (outlet, status, crawl_run_id, pages_fetched, new_articles, updated_articles, errors, skipped,
 discovery, blocks, elapsed_s, message). Status `blocked` (anti-bot challenge, captcha, login or
-consent wall instead of content, see scrapers/blocks.py) counts as a failure, like `failed`. With `base_url` (a mirror/snapshot server root) the outlet is crawled at
-`<base_url>/<slug>`. Unreachable outlets (DNS failure, refused, timeout) are detected by a quick
-probe before Scrapy starts and recorded as a failed raw.crawl_runs row with errors {"unreachable": 1}.
+consent wall instead of content, see scrapers/blocks.py) counts as a failure, like `failed`.
+With `base_url` (a mirror/snapshot server root) the outlet is crawled at `<base_url>/<slug>`.
+Unreachable outlets (DNS failure, refused, timeout) are detected by a quick probe before Scrapy
+starts and recorded as a failed raw.crawl_runs row with errors {"unreachable": 1}.
 """
 
 from __future__ import annotations
