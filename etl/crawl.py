@@ -109,15 +109,16 @@ def probe(url: str, timeout: float = PROBE_TIMEOUT_S) -> str | None:
     except urllib.error.HTTPError:
         return None
     except urllib.error.URLError as err:
-        return _reason(err.reason)
+        return network_reason(err.reason)
     except TimeoutError:
         return f"timed out after {timeout:g}s"
     except (OSError, ValueError) as err:
-        return _reason(err)
+        return network_reason(err)
     return None
 
 
-def _reason(err: object) -> str:
+def network_reason(err: object) -> str:
+    """A short reason for a failed connection (also used by etl.outlet_check)."""
     if isinstance(err, socket.gaierror):
         return "DNS lookup failed"
     if isinstance(err, ConnectionRefusedError):

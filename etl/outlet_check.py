@@ -29,6 +29,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from etl.crawl import network_reason
 from scrapers.blocks import BLOCK_KINDS
 from scrapers.fallback import moved, same_source
 
@@ -114,7 +115,7 @@ class Fetcher:
         except urllib.error.HTTPError as err:
             return self._read(err.geturl() or url, err.code, err)
         except (urllib.error.URLError, TimeoutError, OSError, ValueError) as err:
-            return Fetched(url, 0, {}, b"", _reason(err))
+            return Fetched(url, 0, {}, b"", network_reason(getattr(err, "reason", err)))
 
     @staticmethod
     def _read(url: str, status: int, resp: Any) -> Fetched:
@@ -123,17 +124,6 @@ class Fetcher:
         if len(body) > MAX_BODY_BYTES:
             return Fetched(url, status, headers, b"", "too large")
         return Fetched(url, status, headers, body)
-
-
-def _reason(err: BaseException) -> str:
-    inner = getattr(err, "reason", err)
-    if isinstance(inner, socket.gaierror):
-        return "DNS lookup failed"
-    if isinstance(inner, ConnectionRefusedError):
-        return "connection refused"
-    if isinstance(inner, TimeoutError | socket.timeout):
-        return "timed out"
-    return str(inner) or type(inner).__name__
 
 
 def _private(host: str) -> bool:
