@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 
 from etl.crawl import network_reason
 from scrapers.blocks import BLOCK_KINDS
-from scrapers.fallback import moved, same_source
+from scrapers.fallback import moved, same_source, shorten
 
 LOGGER = logging.getLogger(__name__)
 
@@ -417,10 +417,6 @@ def html_response(got: Fetched) -> Any:
     from scrapy.http import HtmlResponse
 
     return HtmlResponse(got.url, status=got.status, headers=got.headers, body=got.body)
-
-
-def shorten(url: str, base_url: str) -> str:
-    return url[len(base_url):] or "/" if base_url and url.startswith(base_url) else url
 
 
 # ---------------------------------------------------------------------- several outlets

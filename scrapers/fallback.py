@@ -154,9 +154,9 @@ def describe(sources: list[dict[str, Any]], base_url: str) -> str:
     guesses = [s for s in sources if not s.get("used") and s.get("origin") != "configured"]
     parts = []
     if used:
-        parts.append("used " + ", ".join(f"{s['kind']} {_short(s['url'], base_url)} ({_used_note(s)})" for s in used))
+        parts.append("used " + ", ".join(f"{s['kind']} {shorten(s['url'], base_url)} ({_used_note(s)})" for s in used))
     if failed:
-        parts.append("failed " + ", ".join(f"{s['kind']} {_short(s['url'], base_url)} {s['result']}" for s in failed))
+        parts.append("failed " + ", ".join(f"{s['kind']} {shorten(s['url'], base_url)} {s['result']}" for s in failed))
     if guesses:
         parts.append(f"{len(guesses)} fallback(s) tried in vain")
     return "; ".join(parts) or "no discovery source answered"
@@ -170,7 +170,7 @@ def _used_note(source: dict[str, Any]) -> str:
     return f"{label}{source.get('links', 0)} links"
 
 
-def _short(url: str, base_url: str) -> str:
+def shorten(url: str, base_url: str) -> str:
     """The URL relative to the outlet's base URL when it is on it."""
     if base_url and url.startswith(base_url):
         return url[len(base_url):] or "/"
