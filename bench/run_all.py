@@ -16,7 +16,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 # Order = order of sections in BENCHMARKS.md.
-MODULES = ["crawl", "clean", "extract", "gazetteer", "load", "parallel", "e2e", "views", "soak", "capacity"]
+MODULES = ["crawl", "discovery", "clean", "extract", "gazetteer", "load", "parallel", "e2e", "views", "soak", "capacity"]
 INTRO = """# Benchmarks
 
 Figures measured on this project's machines (2 cores, noisy neighbours): every comparison runs

@@ -21,7 +21,7 @@ LOGGER = logging.getLogger("hadath")
 
 # Each module etl/commands/<name>.py is the subcommand <name>. It exposes SUMMARY (one line),
 # add_arguments(parser) and run(args) -> exit code. Listed in pipeline order, others after.
-ORDER = ("db", "crawl", "clean", "extract", "load", "run", "export", "report", "evaluate", "audit")
+ORDER = ("db", "crawl", "outlets", "clean", "extract", "load", "run", "export", "report", "evaluate", "audit")
 
 
 def command_names() -> list[str]:

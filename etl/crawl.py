@@ -2,9 +2,11 @@
 
 `crawl_outlet(slug, since, until, base_url=None, refresh=False, fast=False)` returns a summary dict
 (outlet, status, crawl_run_id, pages_fetched, new_articles, updated_articles, errors, skipped,
-elapsed_s, message). With `base_url` (a mirror/snapshot server root) the outlet is crawled at
-`<base_url>/<slug>`. Unreachable outlets (DNS failure, refused, timeout) are detected by a quick
-probe before Scrapy starts and recorded as a failed raw.crawl_runs row with errors {"unreachable": 1}.
+discovery, blocks, elapsed_s, message). Status `blocked` (anti-bot challenge, captcha, login or
+consent wall instead of content, see scrapers/blocks.py) counts as a failure, like `failed`.
+With `base_url` (a mirror/snapshot server root) the outlet is crawled at `<base_url>/<slug>`.
+Unreachable outlets (DNS failure, refused, timeout) are detected by a quick probe before Scrapy
+starts and recorded as a failed raw.crawl_runs row with errors {"unreachable": 1}.
 """
 
 from __future__ import annotations
@@ -107,15 +109,16 @@ def probe(url: str, timeout: float = PROBE_TIMEOUT_S) -> str | None:
     except urllib.error.HTTPError:
         return None
     except urllib.error.URLError as err:
-        return _reason(err.reason)
+        return network_reason(err.reason)
     except TimeoutError:
         return f"timed out after {timeout:g}s"
     except (OSError, ValueError) as err:
-        return _reason(err)
+        return network_reason(err)
     return None
 
 
-def _reason(err: object) -> str:
+def network_reason(err: object) -> str:
+    """A short reason for a failed connection (also used by etl.outlet_check)."""
     if isinstance(err, socket.gaierror):
         return "DNS lookup failed"
     if isinstance(err, ConnectionRefusedError):
@@ -153,7 +156,7 @@ INSERT INTO raw.crawl_runs (outlet, window_start, window_end, base_url, options,
 VALUES (%s, %s, %s, %s, %s, now(), 'failed', %s) RETURNING crawl_run_id
 """
 RUN_ROW = """
-SELECT crawl_run_id, status, pages_fetched, new_articles, updated_articles, errors, skipped
+SELECT crawl_run_id, status, pages_fetched, new_articles, updated_articles, errors, skipped, discovery
 FROM raw.crawl_runs WHERE crawl_run_id = %s
 """
 MARK_CRASHED = """
@@ -179,7 +182,8 @@ def run_row(db_url: str, run_id: int) -> dict[str, Any]:
     with db.transaction(db_url) as cur:
         cur.execute(RUN_ROW, (run_id,))
         found = cur.fetchone()
-    keys = ("crawl_run_id", "status", "pages_fetched", "new_articles", "updated_articles", "errors", "skipped")
+    keys = ("crawl_run_id", "status", "pages_fetched", "new_articles", "updated_articles", "errors", "skipped",
+            "discovery")
     return dict(zip(keys, found, strict=True)) if found else {}
 
 
@@ -230,6 +234,10 @@ def _result(slug: str, db_url: str, code: int, found: dict[str, dict], tail: lis
                 cur.execute(MARK_CRASHED, (json.dumps({"crawler_crashed": 1}), run_id))
         summary.update(run_row(db_url, run_id))
         summary["elapsed_s"] = (found.get("HADATH_SUMMARY") or {}).get("elapsed_s")
+        summary["blocks"] = (found.get("HADATH_SUMMARY") or {}).get("blocks") or {}
+        if summary.get("status") == "blocked":
+            summary["message"] = "blocked: " + "; ".join(f"{k.replace('_', ' ')} ({v})"
+                                                         for k, v in sorted(summary["blocks"].items()))
     if code != 0 or run_id is None:
         summary["status"] = "failed"
         summary["message"] = _last_error(tail)
@@ -316,6 +324,9 @@ def validate(opts: CrawlOptions, slugs: list[str]) -> None:
         raise BadInput(f"--base-url must be an http(s) URL, got {opts.base_url!r}")
 
 
+FAILED_STATUSES = ("failed", "blocked")  # outlets whose crawl brought nothing back
+
+
 def failed(results: list[dict[str, Any]]) -> list[str]:
-    return [r["outlet"] for r in results if r.get("status") == "failed"]
+    return [r["outlet"] for r in results if r.get("status") in FAILED_STATUSES]
 

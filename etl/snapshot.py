@@ -4,6 +4,9 @@ http://127.0.0.1:PORT/<slug>/... serves snapshot/sites/<slug>/... . Text respons
 real base URL (and its http://, bare-host and protocol-relative forms, for every outlet) rewritten to
 http://127.0.0.1:PORT/<slug>, so a crawl stays inside the prefix. Edge cases (301, flaky 500,
 oversized page) come from <root>/_routes.json, written by snapshot/build.py from snapshot/routes.yaml.
+Blocked outlets (`blocked_outlets` in snapshot/routes.yaml, read here directly) are copies of an outlet
+served under a slug of their own, behind a block page of snapshot/blocks/ (anti-bot challenge, captcha,
+login wall, consent wall) on every path or on its article pages only.
 
     with start_server() as server:          # port 0: a free port
         feed = server.url_for("orient") + "/rss"
@@ -36,6 +39,12 @@ LOGGER = logging.getLogger(__name__)
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_ROOT = REPO_ROOT / "snapshot" / "sites"
 DEFAULT_OUTLETS = REPO_ROOT / "scrapers" / "outlets.yaml"
+DEFAULT_ROUTES = REPO_ROOT / "snapshot" / "routes.yaml"
+BLOCK_PAGES = REPO_ROOT / "snapshot" / "blocks"
+# block kind -> (status of the block page, its file, the path it lives at when other paths redirect to it)
+BLOCKS = {"challenge": (503, "challenge.html", None), "captcha": (403, "captcha.html", None),
+          "login_wall": (200, "login.html", "/wp-login.php"), "consent_wall": (200, "consent.html", "/consent/")}
+BLOCK_SCOPES = ("all", "articles")  # every path of the copy, or the paths its outlet's article pattern matches
 DEFAULT_HOST = "127.0.0.1"  # never listen beyond loopback unless asked
 DEFAULT_CLI_PORT = 8765
 KNOWN_SUFFIXES = {".html", ".htm", ".xml", ".txt", ".json"}  # same rule as snapshot/build.py
@@ -59,6 +68,7 @@ class SnapshotState:
     lock: threading.Lock = field(default_factory=threading.Lock)
     cache: dict[str, bytes] = field(default_factory=dict)
     host_re: re.Pattern[bytes] | None = None
+    blocked: dict[str, BlockedOutlet] = field(default_factory=dict)  # slug of the blocked copy -> what it is
 
     def count(self, key: tuple[str, str]) -> int:
         """Requests seen so far for `key` on this server instance (including this one)."""
@@ -66,11 +76,32 @@ class SnapshotState:
             self.hits[key] = self.hits.get(key, 0) + 1
             return self.hits[key]
 
-    def rewrite(self, data: bytes) -> bytes:
-        """Real outlet URLs -> http://127.0.0.1:PORT/<slug> (works for any ASCII-compatible charset)."""
+    def rewrite(self, data: bytes, rename: dict[str, str] | None = None) -> bytes:
+        """Real outlet URLs -> http://127.0.0.1:PORT/<slug> (works for any ASCII-compatible charset);
+        `rename` serves an outlet's links under another slug (a blocked copy links to itself)."""
         if self.host_re is None:
             return data
-        return self.host_re.sub(lambda m: f"{self.base_url}/{self.hosts[m[1].decode().lower()]}".encode(), data)
+        names = rename or {}
+
+        def local(match: re.Match[bytes]) -> bytes:
+            slug = self.hosts[match[1].decode().lower()]
+            return f"{self.base_url}/{names.get(slug, slug)}".encode()
+
+        return self.host_re.sub(local, data)
+
+
+@dataclass(frozen=True)
+class BlockedOutlet:
+    """A copy of outlet `mirrors` served under its own slug behind a `block` on `scope` paths."""
+
+    slug: str
+    mirrors: str
+    block: str  # a key of BLOCKS
+    scope: str  # one of BLOCK_SCOPES
+    article_re: re.Pattern[str]  # the mirrored outlet's article_url_pattern
+
+    def blocks(self, path: str) -> bool:
+        return self.scope == "all" or bool(self.article_re.search(path))
 
 
 def route_key(path: str) -> str:
@@ -92,9 +123,28 @@ def load_state(root: Path, outlets_file: Path) -> SnapshotState:
     routes_file = root / "_routes.json"
     routes = json.loads(routes_file.read_text(encoding="utf-8"))["routes"] if routes_file.exists() else []
     state = SnapshotState(root, hosts, {(r["outlet"], route_key(r["path"])): r for r in routes})
+    state.blocked = load_blocked_outlets(DEFAULT_ROUTES, outlets, root)
     alternation = b"|".join(re.escape(h.encode()) for h in sorted(hosts, key=len, reverse=True))
     state.host_re = re.compile(rb"(?:https?:)?//(" + alternation + rb")(?![\w.-])", re.I) if hosts else None
     return state
+
+
+def load_blocked_outlets(routes_file: Path, outlets: list[dict], root: Path) -> dict[str, BlockedOutlet]:
+    """The `blocked_outlets` of snapshot/routes.yaml whose mirrored outlet is served from `root`."""
+    try:
+        entries = (yaml.safe_load(routes_file.read_text(encoding="utf-8")) or {}).get("blocked_outlets") or []
+    except (OSError, yaml.YAMLError) as err:
+        raise HadathError(f"cannot read blocked outlets from {routes_file}: {err}") from err
+    patterns = {o["slug"]: o.get("article_url_pattern", "") for o in outlets}
+    out: dict[str, BlockedOutlet] = {}
+    for entry in entries:
+        mirrors = str(entry.get("mirrors", ""))
+        if entry.get("block") not in BLOCKS or entry.get("scope", "all") not in BLOCK_SCOPES:
+            raise HadathError(f"{routes_file}: blocked outlet {entry.get('slug')!r}: unknown block or scope")
+        if mirrors in patterns and (root / mirrors).is_dir():
+            out[str(entry["slug"])] = BlockedOutlet(str(entry["slug"]), mirrors, entry["block"],
+                                                    entry.get("scope", "all"), re.compile(patterns[mirrors]))
+    return out
 
 
 def resolve_file(site: Path, path: str, query: str) -> Path | None:
@@ -209,6 +259,8 @@ class _Handler(BaseHTTPRequestHandler):
         slug, _, rest = path.lstrip("/").partition("/")
         if not slug:
             return self._send(200, self._index(state), "text/html; charset=utf-8", send_body)
+        if slug in state.blocked:
+            return self._blocked_outlet(state, state.blocked[slug], "/" + rest, url.query, send_body)
         site = state.root / slug
         if slug.startswith(("_", ".")) or not site.is_dir():
             return self._not_found(send_body)
@@ -236,11 +288,31 @@ class _Handler(BaseHTTPRequestHandler):
             return False
         return True
 
-    def _send_file(self, state: SnapshotState, path: Path, send_body: bool) -> None:
+    def _blocked_outlet(self, state: SnapshotState, outlet: BlockedOutlet, rest: str, query: str,
+                        send_body: bool) -> None:
+        """The block page on blocked paths (or a redirect to where it lives); the mirrored copy elsewhere."""
+        status, page, home = BLOCKS[outlet.block]
+        prefix = f"{state.base_url}/{outlet.slug}"
+        if home and rest.rstrip("/") == home.rstrip("/"):
+            return self._send(status, (BLOCK_PAGES / page).read_bytes(), "text/html; charset=utf-8", send_body)
+        if outlet.blocks(rest):
+            if home:
+                location = f"{prefix}{home}?redirect_to={quote(rest, safe='')}"
+                return self._send(302, b"", "text/html; charset=utf-8", send_body, {"Location": location})
+            headers = {"Server": "cloudflare"} if outlet.block == "challenge" else {}
+            return self._send(status, (BLOCK_PAGES / page).read_bytes(), "text/html; charset=utf-8", send_body,
+                              headers)
+        found = resolve_file(state.root / outlet.mirrors, rest, query)
+        if found is None:
+            return self._not_found(send_body)
+        return self._send_file(state, found, send_body, {outlet.mirrors: outlet.slug})
+
+    def _send_file(self, state: SnapshotState, path: Path, send_body: bool,
+                   rename: dict[str, str] | None = None) -> None:
         data = path.read_bytes()
         ctype = content_type(path, data[:SNIFF_BYTES])
         if path.suffix in TEXT_TYPES:
-            data = state.rewrite(data)
+            data = state.rewrite(data, rename)
         mtime = int(path.stat().st_mtime)
         etag = '"' + hashlib.sha1(data, usedforsecurity=False).hexdigest()[:24] + '"'
         headers = {"ETag": etag, "Last-Modified": formatdate(mtime, usegmt=True)}

@@ -1,5 +1,5 @@
 """Downloader middlewares: private-address guard, mirror-prefix offsite check, retry with backoff,
-redirect loops.
+redirect loops, blocks (anti-bot challenges, captcha, login and consent walls).
 
 Every refusal raises `Dropped` (an IgnoreRequest) carrying an error kind or a skip reason; the
 spider's errback records it (scrapers.stats), so each request is counted exactly once.
@@ -26,6 +26,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 from w3lib.url import canonicalize_url, safe_url_string
 
+from scrapers import blocks
 from scrapers.stats import exception_kind, record_error
 
 LOGGER = logging.getLogger(__name__)
@@ -41,6 +42,14 @@ class Dropped(IgnoreRequest):
         super().__init__(kind)
         self.kind = kind
         self.skip = skip
+
+
+class Blocked(Dropped):
+    """The response was a block (scrapers.blocks): its kind is the error kind."""
+
+    def __init__(self, block: blocks.Block) -> None:
+        super().__init__(block.kind)
+        self.block = block
 
 
 def is_private_ip(value: str) -> bool:
@@ -188,6 +197,20 @@ class RedirectLoopMiddleware:
             raise Dropped("redirect_loop")
         if request.meta.get("redirect_times", 0) >= self.max_times:
             raise Dropped("too_many_redirects")
+        return response
+
+
+class BlockMiddleware:
+    """Runs before the retry middleware: a block is never retried, stored or parsed (feed, sitemap,
+    listing or article); the request's errback gets `Blocked`. robots.txt is left to the robots
+    middleware (a blocked robots.txt means no rules, as any unreadable one)."""
+
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
+        if urlsplit(request.url).path.endswith(ROBOTS_PATH):  # at the root, or under a mirror's /<slug>/
+            return response
+        found = blocks.detect(response.body, response.status, response.headers, response.url)
+        if found is not None:
+            raise Blocked(found)
         return response
 
 

@@ -53,6 +53,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapers.middlewares.MirrorRobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scrapers.middlewares.BackoffRetryMiddleware": 550,
+    "scrapers.middlewares.BlockMiddleware": 560,  # sees responses after decompression (590), before retries
     "scrapers.middlewares.RedirectLoopMiddleware": 610,  # sees 3xx responses before RedirectMiddleware (600)
 }
 ITEM_PIPELINES = {

@@ -21,6 +21,7 @@ from scrapy.statscollectors import StatsCollector
 from twisted.internet import task
 
 from etl import db
+from scrapers.blocks import BLOCK_KINDS
 
 LOGGER = logging.getLogger(__name__)
 
@@ -29,6 +30,8 @@ SKIPPED_PREFIX = "hadath/skipped/"
 NEW_KEY = "hadath/new_articles"
 UPDATED_KEY = "hadath/updated_articles"
 DISCOVERY_OK_KEY = "hadath/discovery_ok"  # feeds/sitemaps/listing pages that parsed
+BLOCKED_ARTICLES_KEY = "hadath/blocked_articles"  # article pages that were a block (scrapers.blocks)
+ITEMS_KEY = "item_scraped_count"  # Scrapy's count of article items that passed the pipelines
 PAGES_KEY = "downloader/response_count"  # every HTTP response, feeds and errors included
 INFORMATIONAL_SUFFIX = "_retried"  # a retried failure is not an error unless the retries ran out
 OK_REASONS = ("finished",)
@@ -39,7 +42,7 @@ VALUES (%s, %s, %s, %s, %s) RETURNING crawl_run_id
 """
 FINISH_RUN = """
 UPDATE raw.crawl_runs SET finished_at = now(), status = %s, pages_fetched = %s, new_articles = %s,
-       updated_articles = %s, errors = %s, skipped = %s
+       updated_articles = %s, errors = %s, skipped = %s, discovery = %s
 WHERE crawl_run_id = %s
 """
 
@@ -77,12 +80,25 @@ def counts(stats: dict[str, Any], prefix: str) -> dict[str, int]:
 
 
 def run_status(stats: dict[str, Any], reason: str) -> str:
-    """failed: aborted or nothing discovered; partial: some errors; ok otherwise."""
-    if reason not in OK_REASONS or not stats.get(DISCOVERY_OK_KEY):
+    """failed: aborted or nothing discovered; blocked: blocks stood between us and every article (no
+    discovery source answered but with blocks, or every article page that answered was one);
+    partial: some errors; ok otherwise."""
+    if reason not in OK_REASONS:
+        return "failed"
+    if is_blocked(stats):
+        return "blocked"
+    if not stats.get(DISCOVERY_OK_KEY):
         return "failed"
     errors = counts(stats, ERRORS_PREFIX)
     real = [k for k in errors if not k.endswith(INFORMATIONAL_SUFFIX)]
     return "partial" if real else "ok"
+
+
+def is_blocked(stats: dict[str, Any]) -> bool:
+    blocks = sum(counts(stats, ERRORS_PREFIX).get(kind, 0) for kind in BLOCK_KINDS)
+    if not blocks or stats.get(ITEMS_KEY):
+        return False
+    return not stats.get(DISCOVERY_OK_KEY) or bool(stats.get(BLOCKED_ARTICLES_KEY))
 
 
 def summary(stats: dict[str, Any], reason: str, run_id: int | None) -> dict[str, Any]:
@@ -144,11 +160,14 @@ class CrawlRunRecorder:
         stats = self.crawler.stats.get_stats()
         stats.setdefault("elapsed_time_seconds", _elapsed(stats))
         result = summary(stats, reason, self.run_id)
+        result["discovery"] = spider.discovery_report() if hasattr(spider, "discovery_report") else []
+        result["blocks"] = dict(getattr(spider, "block_details", {}))
         if self.run_id is not None:
             with db.transaction() as cur:
                 cur.execute(FINISH_RUN, (result["status"], result["pages_fetched"], result["new_articles"],
                                          result["updated_articles"], json.dumps(result["errors"]),
-                                         json.dumps(result["skipped"]), self.run_id))
+                                         json.dumps(result["skipped"]),
+                                         json.dumps(result["discovery"], ensure_ascii=False), self.run_id))
         LOGGER.info("HADATH_SUMMARY %s", json.dumps(result, ensure_ascii=False))
 
 

@@ -97,7 +97,9 @@ def test_feed_request_is_conditional():
 
 def test_unsafe_and_malformed_feeds_are_error_kinds(db_url):
     spider = make_spider()
-    assert spider.parse_feed(xml(f"{REAL}/a.xml", "billion_laughs.xml")) == []
+    # an unsafe feed gives nothing: the discovery fallback starts (the homepage, for the feeds it announces)
+    rescue = spider.parse_feed(xml(f"{REAL}/a.xml", "billion_laughs.xml"))
+    assert [(r.url, r.meta["rescue"]) for r in rescue] == [(f"{REAL}/", "feed")]
     requests = spider.parse_feed(xml(f"{REAL}/b.xml", "malformed_feed.xml"))
     assert stat(spider, "hadath/errors/unsafe_xml") == 1
     assert stat(spider, "hadath/errors/malformed_feed") == 1

@@ -11,6 +11,7 @@ from etl import crawl
 
 LOGGER = logging.getLogger(__name__)
 
+SLUG_WIDTH = 10  # the summary table's outlet column (wider when a slug is longer)
 SUMMARY = ("Crawl outlets (feeds, sitemaps, listing pages) for a window into raw.articles; "
            "--base-url crawls a mirror such as the offline snapshot.")
 
@@ -44,11 +45,21 @@ def run(args: argparse.Namespace) -> int:
     print(f"crawling {len(slugs)} outlet(s), window {since or '-'} .. {until or '-'}"
           + (f", mirror {args.base_url}" if args.base_url else ""), flush=True)
     results = crawl.crawl_outlets(slugs, opts, on_progress=show_progress, on_unreachable=show_unreachable)
-    print(table(results))
+    print(table(results, args.outlets_file))
     failed = crawl.failed(results)
     if failed:
-        print(f"hadath: crawl failed for {', '.join(failed)}", file=sys.stderr)
+        print(f"hadath: {failure_line(results)}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def failure_line(results: list[dict[str, Any]]) -> str:
+    """'crawl failed for a, b', 'crawl blocked for c' or 'crawl failed for a; blocked for c'."""
+    parts = []
+    for status in crawl.FAILED_STATUSES:
+        slugs = [r["outlet"] for r in results if r.get("status") == status]
+        if slugs:
+            parts.append(f"{status} for {', '.join(slugs)}")
+    return "crawl " + "; ".join(parts)
 
 
 def enabled_slugs(outlets_file: str | None) -> list[str]:
@@ -66,12 +77,20 @@ def show_unreachable(slug: str, message: str) -> None:
     print(f"  {slug}: {message}", flush=True)
 
 
-def table(results: list[dict[str, Any]]) -> str:
-    lines = [f"{'outlet':<10} {'status':<8} {'pages':>6} {'new':>5} {'updated':>7}  errors"]
+def table(results: list[dict[str, Any]], outlets_file: str | None = None) -> str:
+    """One line per outlet (status, counts, errors), then its message and what discovery used."""
+    from scrapers.config import load_outlets
+    from scrapers.fallback import describe
+
+    bases = {o.slug: o.base_url for o in load_outlets(outlets_file)}
+    width = max([SLUG_WIDTH, *(len(r["outlet"]) for r in results)])
+    lines = [f"{'outlet':<{width}} {'status':<8} {'pages':>6} {'new':>5} {'updated':>7}  errors"]
     for r in results:
         errors = ", ".join(f"{k}={v}" for k, v in sorted((r.get("errors") or {}).items())) or "-"
-        lines.append(f"{r['outlet']:<10} {r.get('status', '?'):<8} {r.get('pages_fetched', 0):>6} "
+        lines.append(f"{r['outlet']:<{width}} {r.get('status', '?'):<8} {r.get('pages_fetched', 0):>6} "
                      f"{r.get('new_articles', 0):>5} {r.get('updated_articles', 0):>7}  {errors}")
         if r.get("message"):
-            lines.append(f"{'':<10} {r['message']}")
+            lines.append(f"{'':<{width}} {r['message']}")
+        if r.get("discovery"):
+            lines.append(f"{'':<{width}} discovery: {describe(r['discovery'], bases.get(r['outlet'], ''))}")
     return "\n".join(lines)

@@ -23,7 +23,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from scrapers import pages, state
+from scrapers import fallback, pages, state
 from scrapers.config import get_outlet
 from scrapers.discovery import (
     Entry,
@@ -35,8 +35,8 @@ from scrapers.discovery import (
     parse_sitemap,
 )
 from scrapers.items import ArticleItem
-from scrapers.middlewares import Dropped
-from scrapers.stats import DISCOVERY_OK_KEY, exception_kind, record_error, record_skip
+from scrapers.middlewares import Blocked, Dropped
+from scrapers.stats import BLOCKED_ARTICLES_KEY, DISCOVERY_OK_KEY, exception_kind, record_error, record_skip
 from scrapers.urls import SiteMap, normalise_path
 
 LOGGER = logging.getLogger(__name__)
@@ -44,6 +44,7 @@ LOGGER = logging.getLogger(__name__)
 TRUE_VALUES = ("1", "true", "yes", "on")
 FEED_PRIORITY = 20  # feeds first: their metadata is the richest for the articles they list
 SITEMAP_PRIORITY = 10
+RESCUE_PRIORITY = 15  # a fallback's homepage / robots.txt / candidate: before the articles already queued
 ARTICLE_PRIORITY = 0
 # Scrapy's HttpCompressionMiddleware stops inflating at DOWNLOAD_MAXSIZE and raises IgnoreRequest
 # naming that setting; it is an error (too_large), not a benign skip.
@@ -75,6 +76,9 @@ class BaseOutletSpider(scrapy.Spider):
         self.entry_dates: dict[str, datetime] = {}  # discovery dates inside the window (raw.articles month)
         self.counted: set[tuple[str, str]] = set()
         self.crawl_run_id: int | None = None
+        self.sources: list[fallback.Source] = []  # top-level discovery sources tried (crawl summary)
+        self.rescues: dict[str, fallback.Rescue] = {}  # feed / sitemap fallbacks started this crawl
+        self.block_details: dict[str, str] = {}  # block kind -> first description seen
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> BaseOutletSpider:
@@ -118,17 +122,20 @@ class BaseOutletSpider(scrapy.Spider):
             out.append(self.listing_request(self.outlet.listing.first_page))
         return out
 
-    def feed_request(self, path: str) -> scrapy.Request:
+    def feed_request(self, path: str, origin: str = "configured") -> scrapy.Request:
         url = self.site.resolve(path)
         real = self.site.to_real(url)
         headers = self.validators[real].headers() if real in self.validators else {}
         return scrapy.Request(url, callback=self.parse_feed, errback=self.on_error, headers=headers,
                               priority=FEED_PRIORITY, dont_filter=True,
-                              meta={"source": "feed", "feed_url": real, "handle_httpstatus_list": [304]})
+                              meta={"source": "feed", "feed_url": real, "handle_httpstatus_list": [304],
+                                    "origin": origin})
 
-    def sitemap_request(self, url: str) -> scrapy.Request:
+    def sitemap_request(self, url: str, origin: str = "configured") -> scrapy.Request:
+        """A sitemap: configured, a fallback (origin robots / well_known) or the child of an index (child)."""
         return scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error,
-                              priority=SITEMAP_PRIORITY, meta={"source": "sitemap"})
+                              priority=SITEMAP_PRIORITY, dont_filter=origin != "child",
+                              meta={"source": "sitemap", "origin": origin})
 
     def listing_request(self, page: int) -> scrapy.Request:
         listing = self.outlet.listing
@@ -157,19 +164,24 @@ class BaseOutletSpider(scrapy.Spider):
             self.crawler.stats.inc_value("hadath/feeds_not_modified")
             self.discovered()
             state.save_feed_state(feed_url, self.outlet.slug, 304, state.FeedValidators(None, None))
-            return []
+            return self.source_worked(response.meta, feed_url, 0, "not_modified")
         try:
             entries, malformed = parse_feed(response.body, self.outlet.timezone)
         except UnsafeXml:
-            self.error("unsafe_xml")
-            return []
+            return self.parse_failed(response.meta, feed_url, "unsafe_xml")
+        articles = self.article_entries(entries, response.url)
+        if not entries or (is_fallback(response.meta) and not articles):
+            result = "malformed_feed" if malformed else "empty" if not entries else "no_article_links"
+            return self.parse_failed(response.meta, feed_url, result)
         if malformed:
             self.error("malformed_feed")
         requests = self.consider_all(entries, response.url)
-        if entries:
-            self.discovered()
+        self.discovered()
         self._save_validators(response, feed_url, entries)
-        return requests
+        return requests + self.source_worked(response.meta, feed_url, len(entries))
+
+    def article_entries(self, entries: list[Entry], page_url: str) -> list[Entry]:
+        return [e for e in entries if self.site.is_article(self.site.resolve(e.url, page_url))]
 
     def _save_validators(self, response: Response, feed_url: str, entries: list[Entry]) -> None:
         """Keep ETag/Last-Modified unless entries newer than the window were skipped (a later
@@ -180,36 +192,43 @@ class BaseOutletSpider(scrapy.Spider):
         state.save_feed_state(feed_url, self.outlet.slug, response.status, state.FeedValidators(etag, modified))
 
     def parse_sitemap(self, response: Response) -> list[scrapy.Request]:
+        real = self.site.to_real(response.url)
         try:
             kind, entries = parse_sitemap(response.body, self.outlet.timezone)
         except UnsafeXml:
-            self.error("unsafe_xml")
-            return []
+            return self.parse_failed(response.meta, real, "unsafe_xml")
         except MalformedXml:
-            self.error("malformed_sitemap")
-            return []
+            return self.parse_failed(response.meta, real, "malformed_sitemap")
+        if is_fallback(response.meta) and not (entries if kind == "index" else
+                                               self.article_entries(entries, response.url)):
+            return self.parse_failed(response.meta, real, "empty" if not entries else "no_article_links")
         self.discovered()
-        if kind == "urlset":
-            return self.consider_all(entries, response.url)
+        requests = self.consider_all(entries, response.url) if kind == "urlset" else \
+            self.child_sitemaps(entries, response.url)
+        return requests + self.source_worked(response.meta, real, len(entries))
+
+    def child_sitemaps(self, entries: list[Entry], index_url: str) -> list[scrapy.Request]:
         children = []
         for child in entries:
-            url = self.site.to_fetch(self.site.resolve(child.url, response.url))
+            url = self.site.to_fetch(self.site.resolve(child.url, index_url))
             if self.window.is_older(child.published):
                 self.skip("sitemap_older_than_window", url)
             elif not self.site.is_allowed(url):
                 self.skip("offsite", url)
             else:
-                children.append(self.sitemap_request(url))
+                children.append(self.sitemap_request(url, origin="child"))
         return children
 
     def parse_listing(self, response: Response) -> list[scrapy.Request]:
         listing = self.outlet.listing
         assert listing is not None and isinstance(response, TextResponse)
         entries = parse_listing(response.text, listing.link_selector, self.outlet.timezone)
-        articles = [e for e in entries if self.site.is_article(self.site.resolve(e.url, response.url))]
+        articles = self.article_entries(entries, response.url)
         self.discovered()
         requests = self.consider_all(entries, response.url)
         page = int(response.meta["page"])
+        if page == listing.first_page:
+            self.note(response.meta, self.site.to_real(response.url), "ok", len(entries), used=bool(entries))
         if self.listing_continues(articles, page):
             requests.append(self.listing_request(page + 1))
         return requests
@@ -325,32 +344,158 @@ class BaseOutletSpider(scrapy.Spider):
             encoding=pages.declared_charset(response), feed_meta=meta, crawl_run_id=self.crawl_run_id,
             filed_at=filed_at)
 
+    # ------------------------------------------------------------------ discovery sources and fallbacks
+    def note(self, meta: dict[str, Any], url: str, result: str, links: int = 0, used: bool = False) -> None:
+        """Remember a top-level discovery source for the crawl summary (children of an index are not)."""
+        origin = meta.get("origin", "configured")
+        if origin != "child":
+            self.sources.append(fallback.Source(meta["source"], url, origin, result, links, used))
+
+    def source_worked(self, meta: dict[str, Any], url: str, links: int, result: str = "ok") -> list[scrapy.Request]:
+        self.note(meta, url, result, links, used=True)
+        kind, origin = meta["source"], meta.get("origin", "configured")
+        if is_fallback(meta):
+            self.rescues[kind].found(origin)
+            return self.next_candidate(kind)
+        return []
+
+    def parse_failed(self, meta: dict[str, Any], url: str, result: str) -> list[scrapy.Request]:
+        """A feed or sitemap that answered but gave nothing: an error for a configured source (or an
+        index's child) unless it was only empty; a fallback guess's failure is no error."""
+        if not is_fallback(meta) and result not in ("empty", "no_article_links"):
+            self.error(result)
+        return self.discovery_failed(meta, url, result)
+
+    def discovery_failed(self, meta: dict[str, Any], url: str, result: str) -> list[scrapy.Request]:
+        """A feed or sitemap that gave nothing (already counted): noted; then the fallback starts or goes on."""
+        origin = meta.get("origin", "configured")
+        self.note(meta, url, result)
+        if origin == "configured" and meta["source"] in ("feed", "sitemap"):
+            return self.start_rescue(meta["source"], result)
+        if is_fallback(meta):
+            if not fallback.moved(result):
+                self.rescues[meta["source"]].stop()
+            return self.next_candidate(meta["source"])
+        return []
+
+    def start_rescue(self, kind: str, result: str) -> list[scrapy.Request]:
+        """First failure of a configured feed (sitemap): fetch the homepage (robots.txt) for what it announces."""
+        if not fallback.moved(result) or kind in self.rescues:
+            return []
+        configured = self.outlet.feeds if kind == "feed" else self.outlet.sitemaps
+        rescue = self.rescues[kind] = fallback.Rescue(kind)
+        rescue.tried = {fallback.same_source(self.site.to_fetch(self.site.resolve(p))) for p in configured}
+        page = "/" if kind == "feed" else "/robots.txt"
+        LOGGER.info("%s: a configured %s failed (%s); looking for others", self.outlet.slug, kind, result)
+        return [scrapy.Request(self.site.resolve(page), callback=self.parse_rescue_page, errback=self.on_rescue_error,
+                               priority=RESCUE_PRIORITY, dont_filter=True,
+                               meta={"source": "rescue", "rescue": kind, "dont_obey_robotstxt": kind == "sitemap",
+                                     "dont_retry": True})]
+
+    def parse_rescue_page(self, response: Response) -> list[scrapy.Request]:
+        kind = response.meta["rescue"]
+        text = response.text if isinstance(response, TextResponse) else response.body.decode("utf-8", "replace")
+        if kind == "feed":
+            found, origin = fallback.announced_feeds(text, response.url), "homepage"
+        else:
+            found, origin = fallback.robots_sitemaps(text, response.url), "robots"
+        self.queue_candidates(kind, [(url, origin) for url in found])
+        return self.next_candidate(kind)
+
+    def on_rescue_error(self, failure: Failure) -> list[scrapy.Request]:
+        """The homepage / robots.txt could not be read: guess the usual paths when it is only missing;
+        a block, a server error or a timeout ends the fallback."""
+        kind = failure.request.meta["rescue"]
+        result, _ = self.classify(failure)
+        if isinstance(failure.value, Blocked):
+            self.note_block(failure.value, failure.request)
+        if not fallback.moved(result):
+            origin = "homepage" if kind == "feed" else "robots"
+            self.note({"source": kind, "origin": origin}, self.site.to_real(first_url(failure.request)), result)
+            return []
+        self.queue_candidates(kind, [])
+        return self.next_candidate(kind)
+
+    def queue_candidates(self, kind: str, announced: list[tuple[str, str]]) -> None:
+        """Announced URLs first, then the usual paths; only URLs of this outlet's site."""
+        guesses = [(self.site.resolve(path), "well_known") for path in fallback.well_known(kind)]
+        candidates = [fallback.Candidate(self.site.to_fetch(url), origin) for url, origin in announced + guesses]
+        self.rescues[kind].add(c for c in candidates if self.site.is_allowed(c.url))
+
+    def next_candidate(self, kind: str) -> list[scrapy.Request]:
+        cand = self.rescues[kind].next()
+        if cand is None:
+            return []
+        if kind == "feed":
+            request = self.feed_request(cand.url, origin=cand.origin)
+        else:
+            request = self.sitemap_request(cand.url, origin=cand.origin)
+        return [request.replace(priority=RESCUE_PRIORITY, meta={**request.meta, "fallback": True, "dont_retry": True})]
+
+    def note_block(self, blocked: Blocked, request: scrapy.Request) -> None:
+        if blocked.kind not in self.block_details:
+            self.block_details[blocked.kind] = blocked.block.detail
+            LOGGER.warning("%s: %s is blocked: %s", self.outlet.slug, request.url, blocked.block.describe())
+
+    def discovery_report(self) -> list[dict[str, Any]]:
+        return [source.as_dict() for source in self.sources]
+
     # ------------------------------------------------------------------ errors
-    def on_error(self, failure: Failure) -> None:
+    def on_error(self, failure: Failure) -> list[scrapy.Request]:
         request = failure.request
         source = request.meta.get("source", "article")
-        exc = failure.value
-        if isinstance(exc, Dropped):
-            if exc.skip:
-                self.skip(exc.kind, request.url)
-            else:
-                self.error(exc.kind)
-            return
+        kind = self.failure_kind(failure)
+        url = self.site.to_real(first_url(request))
+        if source in ("feed", "sitemap"):
+            return self.discovery_failed(request.meta, url, kind)
+        if source == "listing" and request.meta.get("page") == self._first_page():
+            self.note(request.meta, url, kind)
+        return []
+
+    def failure_kind(self, failure: Failure) -> str:
+        """Record a failed request once (error kind or skip reason; a fallback guess's failure is only
+        noted, see discovery_failed) and return its kind."""
+        request, exc = failure.request, failure.value
+        kind, is_skip = self.classify(failure)
+        if isinstance(exc, Blocked):
+            self.note_block(exc, request)
+        if is_fallback(request.meta):
+            return kind
+        if is_skip:
+            self.skip(kind, request.url)
+        else:
+            self.error(kind)
+        if isinstance(exc, Blocked) and request.meta.get("source", "article") == "article":
+            self.crawler.stats.inc_value(BLOCKED_ARTICLES_KEY)
+        return kind
+
+    def classify(self, failure: Failure) -> tuple[str, bool]:
+        """(error kind or skip reason, whether it is a skip) of a failed request."""
+        request, exc = failure.request, failure.value
+        if isinstance(exc, Dropped):  # Blocked included: its kind is the block's
+            return exc.kind, exc.skip
         if isinstance(exc, HttpError):
             status = exc.response.status
-            if source == "listing" and status == 404 and request.meta.get("page") != self._first_page():
-                self.skip("listing_end", request.url)  # paging past the last page is not an error
-                return
-            self.error(f"http_{status}")
-            return
+            if request.meta.get("source") == "listing" and status == 404 and \
+                    request.meta.get("page") != self._first_page():
+                return "listing_end", True  # paging past the last page is not an error
+            return f"http_{status}", False
         if failure.check(IgnoreRequest):
             if DECOMPRESSION_CAP in str(exc):  # a gzip/deflate/br body inflating past the cap: a bomb
-                self.error("too_large")
-            else:
-                self.skip("robots_txt" if "robots" in str(exc).lower() else "ignored", request.url)
-            return
-        self.error(exception_kind(exc))
+                return "too_large", False
+            return ("robots_txt" if "robots" in str(exc).lower() else "ignored"), True
         LOGGER.info("%s failed (%s): %s", request.url, exception_kind(exc), exc)
+        return exception_kind(exc), False
 
     def _first_page(self) -> int | None:
         return self.outlet.listing.first_page if self.outlet.listing else None
+
+
+def first_url(request: scrapy.Request) -> str:
+    """The URL first asked for, before any redirect."""
+    return (request.meta.get("redirect_urls") or [request.url])[0]
+
+
+def is_fallback(meta: dict[str, Any]) -> bool:
+    """A request for a fallback candidate (its failures are noted, not errors)."""
+    return bool(meta.get("fallback"))
