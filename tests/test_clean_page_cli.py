@@ -130,3 +130,15 @@ def test_bad_input_is_one_line(tmp_path, capsys, monkeypatch, args, code, messag
     assert cli.main(["clean", *[str(tmp_path / a) if a in files else a for a in args]]) == code
     out, err = capsys.readouterr()
     assert out == "" and len(err.splitlines()) == 1 and message in err, err
+
+
+def test_a_blocked_page_exits_1_with_one_line_naming_the_block(tmp_path):
+    page = ROOT / "snapshot" / "blocks" / "challenge.html"
+    res = hadath_clean("--page", str(page))
+    assert res.returncode == 1 and res.stdout == "", res
+    assert len(res.stderr.splitlines()) == 1 and "blocked: challenge" in res.stderr, res.stderr
+
+
+def test_the_real_cloudflare_page_is_named_as_a_block(shared_dir):
+    res = hadath_clean("--page", str(shared_dir / "data" / "outlet_pages" / "syriahr.com_homepage_2018.html"))
+    assert res.returncode == 1 and len(res.stderr.splitlines()) == 1 and "challenge" in res.stderr, res.stderr

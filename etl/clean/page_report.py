@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from etl.clean.outlets import known_outlets, outlet_config, outlet_for_url
 from etl.clean.page import CleanedPage, RawPage, clean_page
 from etl.errors import BadInput
+from scrapers.blocks import raise_if_blocked
 
 LOGGER = logging.getLogger(__name__)
 
@@ -76,6 +77,7 @@ def clean_file(path: Path, outlet: str | None = None, url: str | None = None) ->
     """Read, identify and clean one saved page (see the module docstring)."""
     body = read_page(path)
     url = page_url(body, url)
+    raise_if_blocked(body, url=url, where=str(path))  # a challenge, captcha or wall: exit 1, one line
     slug = page_outlet(outlet, url)
     LOGGER.debug("cleaning %s as outlet %r, url %s", path, slug, url)
     return report(clean_page(RawPage(0, slug, url or "", body)))
